@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from coordination import views as coordination_views
+
+# The admin logs in through allauth, so its login has the same rate limits and two-factor check.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Coordination Hub administration"
+
+urlpatterns = [
+    path("", coordination_views.dashboard, name="dashboard"),
+    path("health/", coordination_views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("coordination.urls")),
+]

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.http import HttpRequest
+
+from coordination import permissions
+
+
+class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+    """Nobody signs themselves up: accounts come from the secretariat's invitations."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+
+class RequiredTwoFactorMFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:  # type: ignore[no-untyped-def]
+        # Someone who must use two-factor cannot switch it off, only replace it.
+        return not permissions.requires_two_factor(authenticator.user)

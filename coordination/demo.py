@@ -1,0 +1,165 @@
+"""The demonstration group, built from the public texts in shared/seeds.
+
+ICAT's 23 member organisations as listed in April 2018 (the overview prepared for the first
+meeting of principals, 2 May 2018), its Working Group as listed there, UNODC as permanent
+coordinator, and the chair terms the seeds name. Loading is idempotent: a second run finds every
+row as it should be and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.models import ChairTerm, Organisation, Person
+from coordination.services import person_create, unique_slug_for
+
+DEMO_PASSWORD = "coordination-demo"  # noqa: S105 - printed in the README, for the demo only
+DEMO_DOMAIN = "demo.example"
+
+K = Organisation.Kind
+
+
+@dataclass(frozen=True)
+class Member:
+    acronym: str
+    name: str
+    kind: str
+    city: str
+    time_zone: str
+    website: str
+    working_group: bool = False
+
+
+# The footnotes of the overview of 2 May 2018 name these 23 organisations, and these 11 as the
+# Working Group. Where the list gives no acronym, the organisation's usual short name is used.
+MEMBERS = [
+    Member("CoE", "Council of Europe", K.REGIONAL, "Strasbourg", "Europe/Paris", "https://www.coe.int", True),
+    Member("CTED", "Counter-Terrorism Committee Executive Directorate", K.UN_ENTITY, "New York", "America/New_York", "https://www.un.org/securitycouncil/ctc/"),
+    Member("DPA", "United Nations Department of Political Affairs", K.UN_ENTITY, "New York", "America/New_York", "https://dppa.un.org"),
+    Member("DPKO", "United Nations Department of Peacekeeping Operations", K.UN_ENTITY, "New York", "America/New_York", "https://peacekeeping.un.org"),
+    Member("ICAO", "International Civil Aviation Organization", K.UN_ENTITY, "Montréal", "America/Toronto", "https://www.icao.int"),
+    Member("ICMPD", "International Centre for Migration Policy Development", K.INTERNATIONAL, "Vienna", "Europe/Vienna", "https://www.icmpd.org", True),
+    Member("INTERPOL", "International Police Cooperation Organisation", K.INTERNATIONAL, "Lyon", "Europe/Paris", "https://www.interpol.int"),
+    Member("ILO", "International Labour Organization", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.ilo.org", True),
+    Member("IOM", "International Organization for Migration", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.iom.int", True),
+    Member("OHCHR", "Office of the High Commissioner for Human Rights", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.ohchr.org", True),
+    Member("OSAPG", "Office on Genocide Prevention and the Responsibility to Protect", K.UN_ENTITY, "New York", "America/New_York", "https://www.un.org/en/genocideprevention/"),
+    Member("OSCE", "Organization for Security and Cooperation in Europe", K.REGIONAL, "Vienna", "Europe/Vienna", "https://www.osce.org", True),
+    Member("UNAIDS", "United Nations Joint Programme on HIV/AIDS", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.unaids.org"),
+    Member("UNDP", "United Nations Development Programme", K.UN_ENTITY, "New York", "America/New_York", "https://www.undp.org"),
+    Member("UNESCO", "United Nations Educational, Scientific and Cultural Organization", K.UN_ENTITY, "Paris", "Europe/Paris", "https://www.unesco.org"),
+    Member("UNFPA", "United Nations Population Fund", K.UN_ENTITY, "New York", "America/New_York", "https://www.unfpa.org"),
+    Member("UNHCR", "United Nations High Commissioner for Refugees", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.unhcr.org", True),
+    Member("UNICEF", "United Nations Children's Fund", K.UN_ENTITY, "New York", "America/New_York", "https://www.unicef.org", True),
+    Member("UNICRI", "United Nations Interregional Crime and Justice Research Institute", K.UN_ENTITY, "Turin", "Europe/Rome", "https://unicri.org"),
+    Member("UNODC", "United Nations Office on Drugs and Crime", K.UN_ENTITY, "Vienna", "Europe/Vienna", "https://www.unodc.org", True),
+    Member("SRSG-SVC", "Special Representative of the Secretary-General on Sexual Violence in Conflict", K.UN_ENTITY, "New York", "America/New_York", "https://www.un.org/sexualviolenceinconflict/", True),
+    Member("UN Women", "United Nations Entity for Gender Equality and the Empowerment of Women", K.UN_ENTITY, "New York", "America/New_York", "https://www.unwomen.org", True),
+    Member("World Bank", "World Bank", K.INTERNATIONAL, "Washington, D.C.", "America/New_York", "https://www.worldbank.org"),
+]
+
+PERMANENT_COORDINATOR = "UNODC"
+
+# The chairs the seeds name. The seeds stop at 2022; so that the chair's pages have someone to
+# show, the demonstration carries the last recorded co-chairs into the current year and says so.
+CHAIR_TERMS: list[tuple[int, list[str], str]] = [
+    (2011, ["OHCHR"], ""),
+    (2012, ["UNICEF"], ""),
+    (2018, ["UNICEF"], ""),
+    (2019, ["OSCE", "UN Women"], ""),
+    (2021, ["UNODC"], ""),
+    (2022, ["ICMPD", "UNODC"],
+     "Inclusion of survivors' voices; multi-stakeholder collaboration; knowledge production and "
+     "dissemination; preventing trafficking in persons in procurement; reinforcing existing "
+     "partnerships; closer coordination with and at the field level; continuing to shape the "
+     "development of multilateral policy on trafficking in persons."),
+]
+DEMONSTRATION_TERM_NOTE = (
+    "Demonstration term: the public record stops at the 2022 co-chairs, ICMPD and UNODC, whom the "
+    "demonstration keeps in the chair for the current year."
+)
+
+
+def email_key(acronym: str) -> str:
+    """`UN Women` → `unwomen`: the acronym in lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", acronym.lower())
+
+
+def demo_email(kind: str, acronym: str | None = None) -> str:
+    return f"{kind}.{email_key(acronym)}@{DEMO_DOMAIN}" if acronym else f"{kind}@{DEMO_DOMAIN}"
+
+
+def _sync(instance: Any, values: dict[str, Any]) -> bool:
+    """Set the values that differ; True if anything did (only then is it saved)."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=changed)
+    return bool(changed)
+
+
+@transaction.atomic
+def load_demo_group() -> dict[str, int]:
+    """Create or bring back to the demonstration state; returns how many rows were written."""
+    written = {"organisations": 0, "people": 0, "chair_terms": 0}
+    organisations: dict[str, Organisation] = {}
+    for member in MEMBERS:
+        values = {
+            "name": member.name, "kind": member.kind, "headquarters_city": member.city,
+            "time_zone": member.time_zone, "website": member.website,
+            "is_working_group_member": member.working_group,
+            "is_permanent_coordinator": member.acronym == PERMANENT_COORDINATOR,
+        }
+        organisation = Organisation.objects.filter(acronym=member.acronym).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                acronym=member.acronym, slug=unique_slug_for(member.acronym), **values
+            )
+            written["organisations"] += 1
+        elif _sync(organisation, values):
+            written["organisations"] += 1
+        organisations[member.acronym] = organisation
+
+    # Hashing is slow on purpose; every demo account shares one password, so hash it once.
+    password_hash = make_password(DEMO_PASSWORD)
+
+    def person(email: str, full_name: str, role: str, organisation: Organisation | None) -> None:
+        if Person.objects.filter(email=email).exists():
+            return
+        created = person_create(
+            actor=None, email=email, full_name=full_name, role=role, organisation=organisation,
+            time_zone=organisation.time_zone if organisation else "UTC",
+        )
+        Person.objects.filter(pk=created.pk).update(password=password_hash)
+        written["people"] += 1
+
+    coordinator = organisations[PERMANENT_COORDINATOR]
+    person(demo_email("secretariat"), "Secretariat Officer (demo)", Person.Role.SECRETARIAT, coordinator)
+    person(demo_email("observer"), "Observer (demo)", Person.Role.OBSERVER, None)
+    for acronym, organisation in organisations.items():
+        person(demo_email("focal", acronym), f"{acronym} Focal Point (demo)", Person.Role.FOCAL_POINT, organisation)
+        person(demo_email("principal", acronym), f"{acronym} Principal (demo)", Person.Role.PRINCIPAL, organisation)
+
+    this_year = timezone.localdate().year
+    terms = list(CHAIR_TERMS)
+    if all(year != this_year for year, _, _ in terms):
+        terms.append((this_year, ["ICMPD", "UNODC"], DEMONSTRATION_TERM_NOTE))
+    for year, acronyms, pledges in terms:
+        term, created = ChairTerm.objects.get_or_create(
+            starts_on=date(year, 1, 1), defaults={"ends_on": date(year, 12, 31), "pledges": pledges}
+        )
+        changed = _sync(term, {"ends_on": date(year, 12, 31), "pledges": pledges})
+        wanted = {organisations[a].pk for a in acronyms}
+        if set(term.organisations.values_list("pk", flat=True)) != wanted:
+            term.organisations.set(wanted)
+            changed = True
+        written["chair_terms"] += int(created or changed)
+    return written

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import Invitation, Organisation, Person
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the form was opened at, so a save can detect someone else's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+class OrganisationForm(VersionedModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "acronym", "kind", "headquarters_city", "time_zone", "website",
+            "joined_on", "left_on", "is_working_group_member", "is_permanent_coordinator",
+        ]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}),
+            "left_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+
+
+class PersonForm(VersionedModelForm):
+    """The secretariat's view of a person."""
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "organisation", "role", "job_title", "time_zone", "language", "is_active"]
+
+
+class ProfileForm(VersionedModelForm):
+    """What a person changes about themselves."""
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "job_title", "time_zone", "language"]
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "full_name", "organisation", "role"]
+        help_texts = {
+            "full_name": _("Used to greet them; they can change it when they accept."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.current()
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", _("The two passwords are not the same."))
+            else:
+                candidate = Person(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+                try:
+                    password_validation.validate_password(password1, user=candidate)
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def current(self, on: date | None = None) -> OrganisationQuerySet:
+        """Members on a given day (today by default): joined by then and not yet left."""
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(joined_on__isnull=True) | models.Q(joined_on__lte=on),
+            models.Q(left_on__isnull=True) | models.Q(left_on__gt=on),
+        )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        UN_ENTITY = "un_entity", _("UN entity")
+        INTERNATIONAL = "international", _("International organisation")
+        REGIONAL = "regional", _("Regional organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, unique=True)
+    slug = models.SlugField(_("address in the site"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UN_ENTITY)
+    headquarters_city = models.CharField(_("headquarters city"), max_length=100, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
+    )
+    website = models.URLField(_("website"), blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    is_working_group_member = models.BooleanField(_("Working Group member"), default=False)
+    is_permanent_coordinator = models.BooleanField(_("permanent coordinator"), default=False)
+    # Raised on every save through the services, so that two people editing the same
+    # organisation cannot overwrite each other silently.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="organisation_leaves_after_joining",
+            ),
+            # One permanent coordinator at most: it provides the secretariat.
+            models.UniqueConstraint(
+                fields=["is_permanent_coordinator"],
+                condition=models.Q(is_permanent_coordinator=True),
+                name="one_permanent_coordinator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.acronym
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:organisation_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("An organisation cannot leave before it joined.")})
+
+    @property
+    def is_current_member(self) -> bool:
+        today = timezone.localdate()
+        return (self.joined_on is None or self.joined_on <= today) and (
+            self.left_on is None or self.left_on > today
+        )
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: object) -> Person:
+        if not email:
+            raise ValueError("A person needs an email address.")
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> Person:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> Person:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("role", Person.Role.SECRETARIAT)
+        return self._create(email, password, **fields)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in: a member of an organisation in one role."""
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secretariat")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        ALTERNATE = "alternate", _("Alternate focal point")
+        PRINCIPAL = "principal", _("Principal")
+        OBSERVER = "observer", _("Observer")
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="people", verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OBSERVER)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("Django admin access"), default=False,
+        help_text=_("Lets this person into the Django admin. Only for the technical team."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:person_detail", kwargs={"pk": self.pk})
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_active and self.role == self.Role.SECRETARIAT
+
+    @property
+    def is_focal_point(self) -> bool:
+        """Focal points and their alternates act for their organisation."""
+        return self.is_active and self.role in {self.Role.FOCAL_POINT, self.Role.ALTERNATE}
+
+
+class Invitation(models.Model):
+    """The secretariat's invitation of one person into an organisation and role.
+
+    Only a hash of the token is stored: the link in the email is the one place the token lives.
+    """
+
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="invitations", verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Person.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", help_text=_("Who this invitation became."),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address: inviting again replaces the earlier link.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("withdrawn")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("open")
+
+
+class ChairTermQuerySet(models.QuerySet["ChairTerm"]):
+    def covering(self, on: date) -> ChairTermQuerySet:
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+class ChairTerm(models.Model):
+    """The organisations that chair the group between two dates (one chair or two co-chairs).
+
+    Who is "the chair" is derived from the term covering today, never stored on a person.
+    """
+
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    organisations = models.ManyToManyField(
+        Organisation, related_name="chair_terms", verbose_name=_("chair organisations")
+    )
+    pledges = models.TextField(_("pledges"), blank=True)
+
+    objects = ChairTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("chair term")
+        verbose_name_plural = _("chair terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="chair_term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.starts_on.year == self.ends_on.year:
+            return str(self.starts_on.year)
+        return f"{self.starts_on.year}–{self.ends_on.year}"
+
+
+auditlog.register(Organisation, exclude_fields=["version"])
+auditlog.register(Person, exclude_fields=["password", "last_login", "version"])
+auditlog.register(Invitation, exclude_fields=["token_hash"])
+auditlog.register(ChairTerm, m2m_fields={"organisations"})

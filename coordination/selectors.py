@@ -1,0 +1,50 @@
+"""Reads of members and people, with the joins their pages need."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from coordination.models import ChairTerm, Invitation, Organisation, Person
+
+DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL]
+
+
+def current_chair_term() -> ChairTerm | None:
+    return (
+        ChairTerm.objects.covering(timezone.localdate())
+        .prefetch_related("organisations")
+        .first()
+    )
+
+
+def member_directory(*, include_former: bool = False) -> QuerySet[Organisation]:
+    """Organisations with their active focal points, alternates and principals prefetched."""
+    organisations = Organisation.objects.all() if include_former else Organisation.objects.current()
+    contacts = Person.objects.filter(is_active=True, role__in=DIRECTORY_ROLES).order_by(
+        "role", "full_name"
+    )
+    return organisations.prefetch_related(Prefetch("people", queryset=contacts, to_attr="contacts"))
+
+
+def organisation_people(organisation: Organisation) -> QuerySet[Person]:
+    return organisation.people.filter(is_active=True).order_by("role", "full_name")
+
+
+def people_list(*, search: str = "") -> QuerySet[Person]:
+    people = Person.objects.select_related("organisation").order_by("full_name")
+    if search:
+        people = people.filter(
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(organisation__acronym__icontains=search)
+        )
+    return people
+
+
+def open_invitations() -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )

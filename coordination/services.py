@@ -1,0 +1,319 @@
+"""Every change to organisations, people and invitations goes through these functions.
+
+Each one checks permission, validates, writes (the audit row is written by auditlog in the same
+transaction) and queues emails on commit. Views, the admin, commands and tasks all call them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from coordination import permissions
+from coordination.audit import acting_as
+from coordination.models import Invitation, Organisation, Person
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ConflictError(Exception):
+    """Someone else saved the object since the form was opened; nothing was written."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__(_("Someone else changed this since you opened it."))
+        self.current = current
+
+
+class InvitationInvalid(Exception):
+    """The invitation link cannot be used; the message says why, for the person holding it."""
+
+
+def _save_versioned(instance: M, *, expected_version: int, changes: dict[str, Any]) -> M:
+    """Apply `changes` only if the stored version is still `expected_version`.
+
+    The conditional UPDATE is the check: when two people save at once, exactly one of them
+    moves the version on and the other gets a ConflictError instead of overwriting.
+    """
+    model = type(instance)
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConflictError(model._default_manager.get(pk=instance.pk))
+    instance.version = expected_version + 1  # type: ignore[attr-defined]
+    instance.save(update_fields=[*changes, "version"])
+    return instance
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+
+ORGANISATION_FIELDS = {
+    "name", "acronym", "kind", "headquarters_city", "time_zone", "website", "joined_on",
+    "left_on", "is_working_group_member", "is_permanent_coordinator",
+}
+
+
+def unique_slug_for(acronym: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(acronym)[:36] or "organisation"
+    slug, n = base, 1
+    taken = Organisation.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, actor: Person, **fields: Any) -> Organisation:
+    _require(permissions.can_manage_members(actor))
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"Not organisation fields: {sorted(unknown)}")
+    organisation = Organisation(**fields)
+    organisation.slug = unique_slug_for(organisation.acronym)
+    organisation.full_clean()
+    with acting_as(actor):
+        if organisation.is_permanent_coordinator:
+            _release_permanent_coordinator(exclude=None)
+        organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor: Person, version: int, **changes: Any
+) -> Organisation:
+    _require(permissions.can_edit_organisation(actor, organisation))
+    unknown = set(changes) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"Not organisation fields: {sorted(unknown)}")
+    with acting_as(actor):
+        if changes.get("is_permanent_coordinator") and not organisation.is_permanent_coordinator:
+            _release_permanent_coordinator(exclude=organisation.pk)
+        return _save_versioned(organisation, expected_version=version, changes=changes)
+
+
+def _release_permanent_coordinator(*, exclude: int | None) -> None:
+    """There is one permanent coordinator: naming a new one stands the old one down."""
+    for previous in Organisation.objects.filter(is_permanent_coordinator=True).exclude(pk=exclude):
+        previous.is_permanent_coordinator = False
+        previous.version += 1
+        previous.save(update_fields=["is_permanent_coordinator", "version"])
+
+
+# --- People ------------------------------------------------------------------------------------
+
+PERSON_FIELDS_FOR_SECRETARIAT = {
+    "full_name", "organisation", "role", "job_title", "time_zone", "language", "is_active",
+}
+PROFILE_FIELDS = {"full_name", "job_title", "time_zone", "language"}
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor: Person, version: int, **changes: Any) -> Person:
+    """The secretariat changes someone's organisation, role or details, or deactivates them."""
+    _require(permissions.can_manage_members(actor))
+    unknown = set(changes) - PERSON_FIELDS_FOR_SECRETARIAT
+    if unknown:
+        raise TypeError(f"Not editable person fields: {sorted(unknown)}")
+    if person.pk == actor.pk and (
+        changes.get("is_active") is False
+        or changes.get("role", person.role) != Person.Role.SECRETARIAT
+    ):
+        # Otherwise the last secretariat account could lock everyone out of managing people.
+        raise ValidationError(_("You cannot remove your own secretariat access."))
+    with acting_as(actor):
+        return _save_versioned(person, expected_version=version, changes=changes)
+
+
+@transaction.atomic
+def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
+    """A person changes their own name, job title, time zone or language."""
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"Not profile fields: {sorted(unknown)}")
+    with acting_as(person):
+        return _save_versioned(person, expected_version=version, changes=changes)
+
+
+def _add_verified_address(person: Person) -> None:
+    EmailAddress.objects.update_or_create(
+        user=person, email=person.email, defaults={"verified": True, "primary": True}
+    )
+
+
+@transaction.atomic
+def person_create(
+    *, actor: Person | None, email: str, full_name: str, role: str,
+    organisation: Organisation | None, password: str | None = None, **extra: Any,
+) -> Person:
+    """Create an account directly (commands and the demonstration data; people are invited)."""
+    if actor is not None:
+        _require(permissions.can_manage_members(actor))
+    with acting_as(actor):
+        person = Person.objects.create_user(
+            email=email, password=password, full_name=full_name, role=role,
+            organisation=organisation, **extra,
+        )
+        _add_verified_address(person)
+    return person
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("coordination:invitation_accept", kwargs={"token": token})
+
+
+def _issue_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash_token(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    return token
+
+
+def _send_on_commit(invitation: Invitation, token: str) -> None:
+    from notifications.services import invitation_email_queue
+
+    url = invitation_url(token)
+    transaction.on_commit(lambda: invitation_email_queue(invitation_id=invitation.pk, url=url))
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: Person, email: str, role: str, organisation: Organisation | None,
+    full_name: str = "",
+) -> Invitation:
+    """Invite someone; the email with their link goes out once the invitation is saved.
+
+    Inviting an address that already has an open invitation withdraws the earlier one, so only
+    the newest link works.
+    """
+    _require(permissions.can_manage_members(actor))
+    email = email.strip().lower()
+    if Person.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone with this email address already has an account.")})
+    if role != Person.Role.OBSERVER and role != Person.Role.SECRETARIAT and organisation is None:
+        raise ValidationError({"organisation": _("Focal points and principals belong to an organisation.")})
+    with acting_as(actor):
+        now = timezone.now()
+        for earlier in Invitation.objects.select_for_update().filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ):
+            earlier.revoked_at = now
+            earlier.save(update_fields=["revoked_at"])
+        invitation = Invitation(
+            email=email, full_name=full_name, role=role, organisation=organisation,
+            invited_by=actor,
+        )
+        token = _issue_token(invitation)
+        invitation.full_clean()
+        invitation.save()
+    _send_on_commit(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: Person) -> Invitation:
+    """Send a fresh link (the old one stops working) with a new expiry date."""
+    _require(permissions.can_manage_members(actor))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(_("This invitation was already used or withdrawn."))
+    with acting_as(actor):
+        token = _issue_token(invitation)
+        invitation.sent_at = None
+        invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
+    _send_on_commit(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: Person) -> Invitation:
+    _require(permissions.can_manage_members(actor))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation was already accepted."))
+    with acting_as(actor):
+        invitation.revoked_at = invitation.revoked_at or timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
+    """The open invitation a link carries, or InvitationInvalid saying why it cannot be used."""
+    invitations = Invitation.objects.select_related("organisation")
+    if for_update:
+        invitations = invitations.select_for_update()
+    invitation = invitations.filter(token_hash=_hash_token(token)).first()
+    if invitation is None:
+        raise InvitationInvalid(
+            _("This invitation link is not valid. It may have been replaced by a newer one: "
+              "use the link in the most recent invitation email, or ask the secretariat.")
+        )
+    if invitation.accepted_at:
+        raise InvitationInvalid(
+            _("This invitation has already been used. Log in with your email address and "
+              "password, or reset your password if you have forgotten it.")
+        )
+    if invitation.revoked_at:
+        raise InvitationInvalid(
+            _("This invitation was withdrawn. Ask the secretariat for a new one.")
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(
+            _("This invitation link has expired. Ask the secretariat to send you a new one.")
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, full_name: str, password: str) -> Person:
+    """Turn an open invitation into an account, once.
+
+    The invitation row is locked, so two clicks on the same link (or two tabs) cannot both
+    create an account: the second finds it accepted.
+    """
+    invitation = invitation_for_token(token, for_update=True)
+    if Person.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationInvalid(_("An account with this email address already exists. Log in instead."))
+    candidate = Person(email=invitation.email, full_name=full_name)
+    validate_password(password, user=candidate)
+    with acting_as(None):
+        person = Person.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip(),
+            role=invitation.role, organisation=invitation.organisation,
+        )
+        # The link reached this address, which proves it: no separate verification email.
+        _add_verified_address(person)
+        invitation.accepted_at = timezone.now()
+        invitation.person = person
+        invitation.save(update_fields=["accepted_at", "person"])
+    return person

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from coordination import views
+
+app_name = "coordination"
+
+urlpatterns = [
+    path("members/", views.organisation_list, name="organisation_list"),
+    path("members/new/", views.organisation_create, name="organisation_create"),
+    path("members/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("members/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
+    path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("profile/", views.profile, name="profile"),
+    path("history/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,325 @@
+"""Pages for members, people, invitations and profiles. Each view checks permission, calls a
+service or selector, and renders; the rules live in services.py and permissions.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.utils import perform_login
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination import permissions, selectors, services
+from coordination.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    OrganisationForm,
+    PersonForm,
+    ProfileForm,
+    VersionedModelForm,
+)
+from coordination.models import Invitation, Organisation, Person
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's validation errors on the form, by field where the service named one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _versioned_edit(
+    request: HttpRequest,
+    *,
+    form_class: type[VersionedModelForm],
+    instance: Model,
+    save: Callable[..., Model],
+    template: str,
+    context: dict[str, Any],
+    success_message: str,
+    success_url: str,
+) -> HttpResponse:
+    """The edit flow shared by every versioned form: on a conflict, show both versions side by
+    side and write nothing; the form then carries the newer version, so saving again is a
+    deliberate choice to replace what the other person saved."""
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                save(version=form.cleaned_data["version"], **form.changes())
+            except services.ConflictError as error:
+                current = error.current
+                conflict = [
+                    {
+                        "label": form.fields[name].label,
+                        "yours": form.cleaned_data[name],
+                        "theirs": getattr(current, name),
+                        "differs": form.cleaned_data[name] != getattr(current, name),
+                    }
+                    for name in form.changes()
+                ]
+                data = request.POST.copy()
+                data["version"] = current.version  # type: ignore[attr-defined]
+                form = form_class(data, instance=current)
+                form.is_valid()
+                form.add_error(None, _(
+                    "Someone else saved changes while you were editing. Nothing was saved. "
+                    "Compare the two versions below, then save again to keep yours."
+                ))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, success_message)
+                return redirect(success_url)
+    else:
+        form = form_class(instance=instance)
+    return render(request, template, {**context, "form": form, "conflict": conflict})
+
+
+# --- Dashboard and directory ---------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisations = selectors.member_directory()
+    return render(request, "coordination/dashboard.html", {
+        "organisation": request.user.organisation,
+        "chair_term": selectors.current_chair_term(),
+        "member_count": len(organisations),
+        "working_group": [o for o in organisations if o.is_working_group_member],
+        "is_chair": permissions.is_chair(request.user),
+    })
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    include_former = request.GET.get("former") == "1"
+    organisations = selectors.member_directory(include_former=include_former)
+    return render(request, "coordination/organisation_list.html", {
+        "organisations": organisations,
+        "include_former": include_former,
+        "chair_ids": permissions.chair_organisation_ids(),
+    })
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    return render(request, "coordination/organisation_detail.html", {
+        "organisation": organisation,
+        "people": selectors.organisation_people(organisation),
+        "can_edit": permissions.can_edit_organisation(request.user, organisation),
+        "chair_terms": organisation.chair_terms.order_by("-starts_on"),
+    })
+
+
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            try:
+                organisation = services.organisation_create(actor=request.user, **form.changes())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("%(acronym)s was added.") % {"acronym": organisation.acronym})
+                return redirect(organisation)
+    else:
+        form = OrganisationForm()
+    return render(request, "coordination/organisation_form.html", {"form": form})
+
+
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    _require(permissions.can_edit_organisation(request.user, organisation))
+
+    def save(**changes: Any) -> Model:
+        return services.organisation_update(organisation=organisation, actor=request.user, **changes)
+
+    return _versioned_edit(
+        request, form_class=OrganisationForm, instance=organisation, save=save,
+        template="coordination/organisation_form.html", context={"organisation": organisation},
+        success_message=_("Your changes were saved."), success_url=organisation.get_absolute_url(),
+    )
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.people_list(search=search), 50).get_page(request.GET.get("page"))
+    return render(request, "coordination/person_list.html", {"page": page, "search": search})
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
+    return render(request, "coordination/person_detail.html", {
+        "person": person,
+        "can_edit": permissions.can_manage_members(request.user),
+    })
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    person = get_object_or_404(Person, pk=pk)
+
+    def save(**changes: Any) -> Model:
+        return services.person_update(person=person, actor=request.user, **changes)
+
+    return _versioned_edit(
+        request, form_class=PersonForm, instance=person, save=save,
+        template="coordination/person_form.html", context={"person": person},
+        success_message=_("Your changes were saved."), success_url=person.get_absolute_url(),
+    )
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    person = request.user
+
+    def save(**changes: Any) -> Model:
+        return services.profile_update(person=person, **changes)
+
+    return _versioned_edit(
+        request, form_class=ProfileForm, instance=person, save=save,
+        template="coordination/profile.html", context={"person": person},
+        success_message=_("Your profile was saved."), success_url=reverse("coordination:profile"),
+    )
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email})
+                return redirect("coordination:invitation_list")
+    else:
+        form = InvitationForm(initial={"role": Person.Role.FOCAL_POINT})
+    return render(request, "coordination/invitation_list.html", {
+        "form": form,
+        "invitations": selectors.open_invitations(),
+    })
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("coordination:invitation_list")
+    messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+    return redirect("coordination:invitation_list")
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("coordination:invitation_list")
+    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("coordination:invitation_list")
+
+
+@login_not_required
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as error:
+        return render(request, "coordination/invitation_invalid.html", {"reason": str(error)}, status=410)
+    if request.method == "POST":
+        form = AcceptInvitationForm(request.POST, invitation=invitation)
+        if form.is_valid():
+            try:
+                person = services.invitation_accept(
+                    token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except services.InvitationInvalid as error:
+                return render(request, "coordination/invitation_invalid.html", {"reason": str(error)}, status=410)
+            except ValidationError as error:
+                form.add_error("password1", error)
+            else:
+                messages.success(request, _("Welcome to %(group)s.") % {"group": settings.GROUP_NAME})
+                return perform_login(request, person, redirect_url=reverse("dashboard"))
+    else:
+        form = AcceptInvitationForm(invitation=invitation, initial={"full_name": invitation.full_name})
+    return render(request, "coordination/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+# --- Audit history -----------------------------------------------------------------------------
+
+
+AUDITED_MODELS = [
+    ("organisation", _lazy("Organisations")),
+    ("person", _lazy("People")),
+    ("invitation", _lazy("Invitations")),
+    ("chairterm", _lazy("Chair terms")),
+]
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_manage_members(request.user))
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    model = request.GET.get("model", "")
+    object_id = request.GET.get("object", "")
+    if model:
+        content_type = ContentType.objects.filter(app_label="coordination", model=model).first()
+        entries = entries.filter(content_type=content_type)
+        if object_id.isdigit():
+            entries = entries.filter(object_pk=object_id)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "coordination/audit_log.html", {
+        "page": page, "model": model, "object_id": object_id, "model_choices": AUDITED_MODELS,
+    })
+
+
+# --- Health ------------------------------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
