@@ -24,6 +24,8 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class OrganisationForm(VersionedModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [

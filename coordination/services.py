@@ -47,7 +47,7 @@ def _save_versioned(instance: M, *, expected_version: int, changes: dict[str, An
     The conditional UPDATE is the check: when two people save at once, exactly one of them
     moves the version on and the other gets a ConflictError instead of overwriting.
     """
-    model = type(instance)
+    model = instance._meta.model  # not type(): request.user is a lazy wrapper
     for field, value in changes.items():
         setattr(instance, field, value)
     instance.full_clean()

@@ -2,15 +2,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 
-from coordination.demo import load_demo_group
+from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_demo_group
 
 
 class Command(BaseCommand):
     help = "Load the demonstration group (idempotent: running it again changes nothing)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--logins", action="store_true", help="Print the demo logins afterwards")
+        parser.add_argument("--url", default="", help="The address to print with the logins")
+
     def handle(self, *args: Any, **options: Any) -> None:
         written = load_demo_group()
         summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in written.items())
         self.stdout.write(self.style.SUCCESS(f"Demonstration group ready ({summary} written)."))
+        if options["logins"]:
+            self.print_logins(options["url"])
+
+    def print_logins(self, url: str) -> None:
+        line = "=" * 72
+        acronyms = ", ".join(m.acronym for m in MEMBERS)
+        self.stdout.write(
+            f"\n{line}\n"
+            f"  {settings.GROUP_NAME} is starting at  {url or settings.SITE_URL}\n"
+            f"  Every demo login uses the password:  {DEMO_PASSWORD}\n\n"
+            f"  secretariat   {demo_email('secretariat')}\n"
+            f"  focal point   {demo_email('focal', 'UNICEF')}   (focal.<acronym>@demo.example)\n"
+            f"  principal     {demo_email('principal', 'UNICEF')}   (principal.<acronym>@demo.example)\n"
+            f"  chair (2026)  {demo_email('focal', 'ICMPD')} or {demo_email('focal', 'UNODC')}\n"
+            f"  observer      {demo_email('observer')}\n\n"
+            f"  Organisations: {acronyms}\n"
+            f"  (the acronym in lower case, letters and digits only: focal.unwomen@demo.example)\n\n"
+            f"  Emails are written as files into {settings.EMAIL_FILE_PATH}\n"
+            f"  Press Ctrl-C to stop the web server, the worker and beat.\n"
+            f"{line}\n"
+        )

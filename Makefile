@@ -1,0 +1,56 @@
+# Coordination Hub. `make run` and `make test` set up everything they need in .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint typecheck bench lock demo-logins clean help
+
+help:
+	@echo "make run    - set up, migrate, load the demonstration group and start web, worker and beat"
+	@echo "make test   - run the whole test suite"
+	@echo "make lint   - ruff (lint and format check)"
+	@echo "make typecheck - mypy with django-stubs"
+	@echo "make bench  - run the benchmarks"
+	@echo "make lock   - recompile the pinned requirements from pyproject.toml"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Coordination Hub needs Python 3.11 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: $(BIN)/python requirements/base.txt
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(BIN)/python requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	@touch $@ $(VENV)/.base-installed
+
+run: $(VENV)/.base-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) load_demo --logins --url http://127.0.0.1:$(PORT)/
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho --procfile Procfile.embedded start --port $(PORT) 2>&1 || true
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy .
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench
+
+lock: $(VENV)/.dev-installed
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf var/celery var/mail

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(available: bool, what: str) -> None:
+    """Skip a test whose service is missing on a person's machine; in CI, fail it instead."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run this test, but {what} is not available.", pytrace=False)
+    pytest.skip(f"{what} is not available on this machine (CI runs this test)")
+
+
+def redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_available() -> bool:
+    parsed = urlparse(redis_url())
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def chromium_available() -> bool:
+    return bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM))
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: pytest.FixtureRequest, tmp_path: object) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SITE_URL = "http://testserver"
+    settings.MFA_REQUIRED_FOR = ["secretariat"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings: object) -> None:
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def organisation():
+    return factories.OrganisationFactory(acronym="UNICEF", name="United Nations Children's Fund")
+
+
+@pytest.fixture
+def other_organisation():
+    return factories.OrganisationFactory(acronym="ILO", name="International Labour Organization")
+
+
+@pytest.fixture
+def secretariat(organisation):
+    coordinator = factories.OrganisationFactory(acronym="UNODC", is_permanent_coordinator=True)
+    person = factories.SecretariatFactory(organisation=coordinator, email="sec@example.org")
+    # The secretariat must use two-factor; most tests are about something else.
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return person
+
+
+@pytest.fixture
+def focal_point(organisation):
+    return factories.PersonFactory(organisation=organisation, email="focal@example.org")
+
+
+@pytest.fixture
+def principal(organisation):
+    return factories.PrincipalFactory(organisation=organisation, email="principal@example.org")
+
+
+@pytest.fixture
+def observer():
+    return factories.ObserverFactory(email="observer@example.org")

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from allauth.account.models import EmailAddress
+from factory.django import DjangoModelFactory
+
+from coordination.models import ChairTerm, Organisation, Person
+
+PASSWORD = "a-long-test-password"
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["acronym"]
+
+    acronym = factory.Sequence(lambda n: f"ORG{n}")
+    name = factory.LazyAttribute(lambda o: f"Organisation {o.acronym}")
+    slug = factory.LazyAttribute(lambda o: o.acronym.lower())
+    kind = Organisation.Kind.UN_ENTITY
+    headquarters_city = "Vienna"
+    time_zone = "Europe/Vienna"
+    is_working_group_member = True
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Person.Role.FOCAL_POINT
+    time_zone = "Europe/Vienna"
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class SecretariatFactory(PersonFactory):
+    role = Person.Role.SECRETARIAT
+
+
+class PrincipalFactory(PersonFactory):
+    role = Person.Role.PRINCIPAL
+
+
+class ObserverFactory(PersonFactory):
+    role = Person.Role.OBSERVER
+    organisation = None
+
+
+class ChairTermFactory(DjangoModelFactory):
+    class Meta:
+        model = ChairTerm
+        skip_postgeneration_save = True
+
+    starts_on = date(2026, 1, 1)
+    ends_on = date(2026, 12, 31)
+
+    @factory.post_generation
+    def organisations(self, create: bool, extracted: list[Organisation] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.organisations.set(extracted)
