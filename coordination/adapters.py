@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
 from coordination import permissions
@@ -15,6 +16,6 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
 
 class RequiredTwoFactorMFAAdapter(DefaultMFAAdapter):
-    def can_delete_authenticator(self, authenticator) -> bool:  # type: ignore[no-untyped-def]
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # Someone who must use two-factor cannot switch it off, only replace it.
         return not permissions.requires_two_factor(authenticator.user)

@@ -21,7 +21,15 @@ class VersionBumpingAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(VersionBumpingAdmin):
-    list_display = ["acronym", "name", "kind", "is_working_group_member", "is_permanent_coordinator", "joined_on", "left_on"]
+    list_display = [
+        "acronym",
+        "name",
+        "kind",
+        "is_working_group_member",
+        "is_permanent_coordinator",
+        "joined_on",
+        "left_on",
+    ]
     list_filter = ["kind", "is_working_group_member"]
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["acronym"]}
@@ -35,21 +43,49 @@ class PersonAdmin(UserAdmin, VersionBumpingAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name", "job_title", "organisation", "role", "time_zone", "language"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "Person",
+            {"fields": ["full_name", "job_title", "organisation", "role", "time_zone", "language"]},
+        ),
+        (
+            "Access",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "role", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "organisation", "role", "password1", "password2"],
+            },
+        ),
     ]
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email"]
-    readonly_fields = ["created_at", "expires_at", "sent_at", "accepted_at", "revoked_at", "person", "invited_by"]
+    readonly_fields = [
+        "created_at",
+        "expires_at",
+        "sent_at",
+        "accepted_at",
+        "revoked_at",
+        "person",
+        "invited_by",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Invitations carry a token that only the service can mint and email.

@@ -40,29 +40,201 @@ class Member:
 # The footnotes of the overview of 2 May 2018 name these 23 organisations, and these 11 as the
 # Working Group. Where the list gives no acronym, the organisation's usual short name is used.
 MEMBERS = [
-    Member("CoE", "Council of Europe", K.REGIONAL, "Strasbourg", "Europe/Paris", "https://www.coe.int", True),
-    Member("CTED", "Counter-Terrorism Committee Executive Directorate", K.UN_ENTITY, "New York", "America/New_York", "https://www.un.org/securitycouncil/ctc/"),
-    Member("DPA", "United Nations Department of Political Affairs", K.UN_ENTITY, "New York", "America/New_York", "https://dppa.un.org"),
-    Member("DPKO", "United Nations Department of Peacekeeping Operations", K.UN_ENTITY, "New York", "America/New_York", "https://peacekeeping.un.org"),
-    Member("ICAO", "International Civil Aviation Organization", K.UN_ENTITY, "Montréal", "America/Toronto", "https://www.icao.int"),
-    Member("ICMPD", "International Centre for Migration Policy Development", K.INTERNATIONAL, "Vienna", "Europe/Vienna", "https://www.icmpd.org", True),
-    Member("INTERPOL", "International Police Cooperation Organisation", K.INTERNATIONAL, "Lyon", "Europe/Paris", "https://www.interpol.int"),
-    Member("ILO", "International Labour Organization", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.ilo.org", True),
-    Member("IOM", "International Organization for Migration", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.iom.int", True),
-    Member("OHCHR", "Office of the High Commissioner for Human Rights", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.ohchr.org", True),
-    Member("OSAPG", "Office on Genocide Prevention and the Responsibility to Protect", K.UN_ENTITY, "New York", "America/New_York", "https://www.un.org/en/genocideprevention/"),
-    Member("OSCE", "Organization for Security and Cooperation in Europe", K.REGIONAL, "Vienna", "Europe/Vienna", "https://www.osce.org", True),
-    Member("UNAIDS", "United Nations Joint Programme on HIV/AIDS", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.unaids.org"),
-    Member("UNDP", "United Nations Development Programme", K.UN_ENTITY, "New York", "America/New_York", "https://www.undp.org"),
-    Member("UNESCO", "United Nations Educational, Scientific and Cultural Organization", K.UN_ENTITY, "Paris", "Europe/Paris", "https://www.unesco.org"),
-    Member("UNFPA", "United Nations Population Fund", K.UN_ENTITY, "New York", "America/New_York", "https://www.unfpa.org"),
-    Member("UNHCR", "United Nations High Commissioner for Refugees", K.UN_ENTITY, "Geneva", "Europe/Zurich", "https://www.unhcr.org", True),
-    Member("UNICEF", "United Nations Children's Fund", K.UN_ENTITY, "New York", "America/New_York", "https://www.unicef.org", True),
-    Member("UNICRI", "United Nations Interregional Crime and Justice Research Institute", K.UN_ENTITY, "Turin", "Europe/Rome", "https://unicri.org"),
-    Member("UNODC", "United Nations Office on Drugs and Crime", K.UN_ENTITY, "Vienna", "Europe/Vienna", "https://www.unodc.org", True),
-    Member("SRSG-SVC", "Special Representative of the Secretary-General on Sexual Violence in Conflict", K.UN_ENTITY, "New York", "America/New_York", "https://www.un.org/sexualviolenceinconflict/", True),
-    Member("UN Women", "United Nations Entity for Gender Equality and the Empowerment of Women", K.UN_ENTITY, "New York", "America/New_York", "https://www.unwomen.org", True),
-    Member("World Bank", "World Bank", K.INTERNATIONAL, "Washington, D.C.", "America/New_York", "https://www.worldbank.org"),
+    Member(
+        "CoE",
+        "Council of Europe",
+        K.REGIONAL,
+        "Strasbourg",
+        "Europe/Paris",
+        "https://www.coe.int",
+        True,
+    ),
+    Member(
+        "CTED",
+        "Counter-Terrorism Committee Executive Directorate",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.un.org/securitycouncil/ctc/",
+    ),
+    Member(
+        "DPA",
+        "United Nations Department of Political Affairs",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://dppa.un.org",
+    ),
+    Member(
+        "DPKO",
+        "United Nations Department of Peacekeeping Operations",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://peacekeeping.un.org",
+    ),
+    Member(
+        "ICAO",
+        "International Civil Aviation Organization",
+        K.UN_ENTITY,
+        "Montréal",
+        "America/Toronto",
+        "https://www.icao.int",
+    ),
+    Member(
+        "ICMPD",
+        "International Centre for Migration Policy Development",
+        K.INTERNATIONAL,
+        "Vienna",
+        "Europe/Vienna",
+        "https://www.icmpd.org",
+        True,
+    ),
+    Member(
+        "INTERPOL",
+        "International Police Cooperation Organisation",
+        K.INTERNATIONAL,
+        "Lyon",
+        "Europe/Paris",
+        "https://www.interpol.int",
+    ),
+    Member(
+        "ILO",
+        "International Labour Organization",
+        K.UN_ENTITY,
+        "Geneva",
+        "Europe/Zurich",
+        "https://www.ilo.org",
+        True,
+    ),
+    Member(
+        "IOM",
+        "International Organization for Migration",
+        K.UN_ENTITY,
+        "Geneva",
+        "Europe/Zurich",
+        "https://www.iom.int",
+        True,
+    ),
+    Member(
+        "OHCHR",
+        "Office of the High Commissioner for Human Rights",
+        K.UN_ENTITY,
+        "Geneva",
+        "Europe/Zurich",
+        "https://www.ohchr.org",
+        True,
+    ),
+    Member(
+        "OSAPG",
+        "Office on Genocide Prevention and the Responsibility to Protect",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.un.org/en/genocideprevention/",
+    ),
+    Member(
+        "OSCE",
+        "Organization for Security and Cooperation in Europe",
+        K.REGIONAL,
+        "Vienna",
+        "Europe/Vienna",
+        "https://www.osce.org",
+        True,
+    ),
+    Member(
+        "UNAIDS",
+        "United Nations Joint Programme on HIV/AIDS",
+        K.UN_ENTITY,
+        "Geneva",
+        "Europe/Zurich",
+        "https://www.unaids.org",
+    ),
+    Member(
+        "UNDP",
+        "United Nations Development Programme",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.undp.org",
+    ),
+    Member(
+        "UNESCO",
+        "United Nations Educational, Scientific and Cultural Organization",
+        K.UN_ENTITY,
+        "Paris",
+        "Europe/Paris",
+        "https://www.unesco.org",
+    ),
+    Member(
+        "UNFPA",
+        "United Nations Population Fund",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.unfpa.org",
+    ),
+    Member(
+        "UNHCR",
+        "United Nations High Commissioner for Refugees",
+        K.UN_ENTITY,
+        "Geneva",
+        "Europe/Zurich",
+        "https://www.unhcr.org",
+        True,
+    ),
+    Member(
+        "UNICEF",
+        "United Nations Children's Fund",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.unicef.org",
+        True,
+    ),
+    Member(
+        "UNICRI",
+        "United Nations Interregional Crime and Justice Research Institute",
+        K.UN_ENTITY,
+        "Turin",
+        "Europe/Rome",
+        "https://unicri.org",
+    ),
+    Member(
+        "UNODC",
+        "United Nations Office on Drugs and Crime",
+        K.UN_ENTITY,
+        "Vienna",
+        "Europe/Vienna",
+        "https://www.unodc.org",
+        True,
+    ),
+    Member(
+        "SRSG-SVC",
+        "Special Representative of the Secretary-General on Sexual Violence in Conflict",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.un.org/sexualviolenceinconflict/",
+        True,
+    ),
+    Member(
+        "UN Women",
+        "United Nations Entity for Gender Equality and the Empowerment of Women",
+        K.UN_ENTITY,
+        "New York",
+        "America/New_York",
+        "https://www.unwomen.org",
+        True,
+    ),
+    Member(
+        "World Bank",
+        "World Bank",
+        K.INTERNATIONAL,
+        "Washington, D.C.",
+        "America/New_York",
+        "https://www.worldbank.org",
+    ),
 ]
 
 PERMANENT_COORDINATOR = "UNODC"
@@ -75,11 +247,14 @@ CHAIR_TERMS: list[tuple[int, list[str], str]] = [
     (2018, ["UNICEF"], ""),
     (2019, ["OSCE", "UN Women"], ""),
     (2021, ["UNODC"], ""),
-    (2022, ["ICMPD", "UNODC"],
-     "Inclusion of survivors' voices; multi-stakeholder collaboration; knowledge production and "
-     "dissemination; preventing trafficking in persons in procurement; reinforcing existing "
-     "partnerships; closer coordination with and at the field level; continuing to shape the "
-     "development of multilateral policy on trafficking in persons."),
+    (
+        2022,
+        ["ICMPD", "UNODC"],
+        "Inclusion of survivors' voices; multi-stakeholder collaboration; knowledge production and "
+        "dissemination; preventing trafficking in persons in procurement; reinforcing existing "
+        "partnerships; closer coordination with and at the field level; continuing to shape the "
+        "development of multilateral policy on trafficking in persons.",
+    ),
 ]
 DEMONSTRATION_TERM_NOTE = (
     "Demonstration term: the public record stops at the 2022 co-chairs, ICMPD and UNODC, whom the "
@@ -113,8 +288,11 @@ def load_demo_group() -> dict[str, int]:
     organisations: dict[str, Organisation] = {}
     for member in MEMBERS:
         values = {
-            "name": member.name, "kind": member.kind, "headquarters_city": member.city,
-            "time_zone": member.time_zone, "website": member.website,
+            "name": member.name,
+            "kind": member.kind,
+            "headquarters_city": member.city,
+            "time_zone": member.time_zone,
+            "website": member.website,
             "is_working_group_member": member.working_group,
             "is_permanent_coordinator": member.acronym == PERMANENT_COORDINATOR,
         }
@@ -135,18 +313,37 @@ def load_demo_group() -> dict[str, int]:
         if Person.objects.filter(email=email).exists():
             return
         created = person_create(
-            actor=None, email=email, full_name=full_name, role=role, organisation=organisation,
+            actor=None,
+            email=email,
+            full_name=full_name,
+            role=role,
+            organisation=organisation,
             time_zone=organisation.time_zone if organisation else "UTC",
         )
         Person.objects.filter(pk=created.pk).update(password=password_hash)
         written["people"] += 1
 
     coordinator = organisations[PERMANENT_COORDINATOR]
-    person(demo_email("secretariat"), "Secretariat Officer (demo)", Person.Role.SECRETARIAT, coordinator)
+    person(
+        demo_email("secretariat"),
+        "Secretariat Officer (demo)",
+        Person.Role.SECRETARIAT,
+        coordinator,
+    )
     person(demo_email("observer"), "Observer (demo)", Person.Role.OBSERVER, None)
     for acronym, organisation in organisations.items():
-        person(demo_email("focal", acronym), f"{acronym} Focal Point (demo)", Person.Role.FOCAL_POINT, organisation)
-        person(demo_email("principal", acronym), f"{acronym} Principal (demo)", Person.Role.PRINCIPAL, organisation)
+        person(
+            demo_email("focal", acronym),
+            f"{acronym} Focal Point (demo)",
+            Person.Role.FOCAL_POINT,
+            organisation,
+        )
+        person(
+            demo_email("principal", acronym),
+            f"{acronym} Principal (demo)",
+            Person.Role.PRINCIPAL,
+            organisation,
+        )
 
     this_year = timezone.localdate().year
     terms = list(CHAIR_TERMS)

@@ -29,8 +29,16 @@ class OrganisationForm(VersionedModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "acronym", "kind", "headquarters_city", "time_zone", "website",
-            "joined_on", "left_on", "is_working_group_member", "is_permanent_coordinator",
+            "name",
+            "acronym",
+            "kind",
+            "headquarters_city",
+            "time_zone",
+            "website",
+            "joined_on",
+            "left_on",
+            "is_working_group_member",
+            "is_permanent_coordinator",
         ]
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}),
@@ -48,7 +56,15 @@ class PersonForm(VersionedModelForm):
 
     class Meta:
         model = Person
-        fields = ["full_name", "organisation", "role", "job_title", "time_zone", "language", "is_active"]
+        fields = [
+            "full_name",
+            "organisation",
+            "role",
+            "job_title",
+            "time_zone",
+            "language",
+            "is_active",
+        ]
 
 
 class ProfileForm(VersionedModelForm):
@@ -69,18 +85,22 @@ class InvitationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.current()
+        organisation_field = self.fields["organisation"]
+        if isinstance(organisation_field, forms.ModelChoiceField):  # always; narrows the type
+            organisation_field.queryset = Organisation.objects.current()
 
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Your full name"), max_length=150)
     password1 = forms.CharField(
-        label=_("Choose a password"), strip=False,
+        label=_("Choose a password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Type the password again"), strip=False,
+        label=_("Type the password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -95,7 +115,9 @@ class AcceptInvitationForm(forms.Form):
             if password1 != password2:
                 self.add_error("password2", _("The two passwords are not the same."))
             else:
-                candidate = Person(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+                candidate = Person(
+                    email=self.invitation.email, full_name=cleaned.get("full_name", "")
+                )
                 try:
                     password_validation.validate_password(password1, user=candidate)
                 except forms.ValidationError as error:

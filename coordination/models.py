@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -13,13 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
-TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+)
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -45,7 +51,10 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UN_ENTITY)
     headquarters_city = models.CharField(_("headquarters city"), max_length=100, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", choices=TIME_ZONE_CHOICES,
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        choices=TIME_ZONE_CHOICES,
         validators=[validate_time_zone],
     )
     website = models.URLField(_("website"), blank=True)
@@ -60,7 +69,7 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["acronym"]
+        ordering = [Lower("acronym")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -132,13 +141,20 @@ class Person(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="people", verbose_name=_("organisation"),
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OBSERVER)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", choices=TIME_ZONE_CHOICES,
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        choices=TIME_ZONE_CHOICES,
         validators=[validate_time_zone],
     )
     language = models.CharField(
@@ -146,7 +162,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("Django admin access"), default=False,
+        _("Django admin access"),
+        default=False,
         help_text=_("Lets this person into the Django admin. Only for the technical team."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -197,13 +214,20 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="invitations", verbose_name=_("organisation"),
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Person.Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -211,8 +235,12 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", help_text=_("Who this invitation became."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who this invitation became."),
     )
 
     class Meta:
@@ -240,7 +268,7 @@ class Invitation(models.Model):
         )
 
     @property
-    def state(self) -> str:
+    def state(self) -> StrOrPromise:
         if self.accepted_at:
             return _("accepted")
         if self.revoked_at:
@@ -276,7 +304,8 @@ class ChairTerm(models.Model):
         verbose_name_plural = _("chair terms")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")), name="chair_term_ends_after_start"
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="chair_term_ends_after_start",
             ),
         ]
 

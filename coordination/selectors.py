@@ -12,9 +12,7 @@ DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.P
 
 def current_chair_term() -> ChairTerm | None:
     return (
-        ChairTerm.objects.covering(timezone.localdate())
-        .prefetch_related("organisations")
-        .first()
+        ChairTerm.objects.covering(timezone.localdate()).prefetch_related("organisations").first()
     )
 
 

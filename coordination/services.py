@@ -70,15 +70,25 @@ def _require(allowed: bool) -> None:
 
 
 ORGANISATION_FIELDS = {
-    "name", "acronym", "kind", "headquarters_city", "time_zone", "website", "joined_on",
-    "left_on", "is_working_group_member", "is_permanent_coordinator",
+    "name",
+    "acronym",
+    "kind",
+    "headquarters_city",
+    "time_zone",
+    "website",
+    "joined_on",
+    "left_on",
+    "is_working_group_member",
+    "is_permanent_coordinator",
 }
 
 
 def unique_slug_for(acronym: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(acronym)[:36] or "organisation"
     slug, n = base, 1
-    taken = Organisation.objects.exclude(pk=exclude_pk)
+    taken = Organisation.objects.all()
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
@@ -117,7 +127,10 @@ def organisation_update(
 
 def _release_permanent_coordinator(*, exclude: int | None) -> None:
     """There is one permanent coordinator: naming a new one stands the old one down."""
-    for previous in Organisation.objects.filter(is_permanent_coordinator=True).exclude(pk=exclude):
+    previous_coordinators = Organisation.objects.filter(is_permanent_coordinator=True)
+    if exclude is not None:
+        previous_coordinators = previous_coordinators.exclude(pk=exclude)
+    for previous in previous_coordinators:
         previous.is_permanent_coordinator = False
         previous.version += 1
         previous.save(update_fields=["is_permanent_coordinator", "version"])
@@ -126,7 +139,13 @@ def _release_permanent_coordinator(*, exclude: int | None) -> None:
 # --- People ------------------------------------------------------------------------------------
 
 PERSON_FIELDS_FOR_SECRETARIAT = {
-    "full_name", "organisation", "role", "job_title", "time_zone", "language", "is_active",
+    "full_name",
+    "organisation",
+    "role",
+    "job_title",
+    "time_zone",
+    "language",
+    "is_active",
 }
 PROFILE_FIELDS = {"full_name", "job_title", "time_zone", "language"}
 
@@ -166,16 +185,26 @@ def _add_verified_address(person: Person) -> None:
 
 @transaction.atomic
 def person_create(
-    *, actor: Person | None, email: str, full_name: str, role: str,
-    organisation: Organisation | None, password: str | None = None, **extra: Any,
+    *,
+    actor: Person | None,
+    email: str,
+    full_name: str,
+    role: str,
+    organisation: Organisation | None,
+    password: str | None = None,
+    **extra: Any,
 ) -> Person:
     """Create an account directly (commands and the demonstration data; people are invited)."""
     if actor is not None:
         _require(permissions.can_manage_members(actor))
     with acting_as(actor):
         person = Person.objects.create_user(
-            email=email, password=password, full_name=full_name, role=role,
-            organisation=organisation, **extra,
+            email=email,
+            password=password,
+            full_name=full_name,
+            role=role,
+            organisation=organisation,
+            **extra,
         )
         _add_verified_address(person)
     return person
@@ -208,7 +237,11 @@ def _send_on_commit(invitation: Invitation, token: str) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, actor: Person, email: str, role: str, organisation: Organisation | None,
+    *,
+    actor: Person,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
     full_name: str = "",
 ) -> Invitation:
     """Invite someone; the email with their link goes out once the invitation is saved.
@@ -219,9 +252,13 @@ def invitation_create(
     _require(permissions.can_manage_members(actor))
     email = email.strip().lower()
     if Person.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Someone with this email address already has an account.")})
+        raise ValidationError(
+            {"email": _("Someone with this email address already has an account.")}
+        )
     if role != Person.Role.OBSERVER and role != Person.Role.SECRETARIAT and organisation is None:
-        raise ValidationError({"organisation": _("Focal points and principals belong to an organisation.")})
+        raise ValidationError(
+            {"organisation": _("Focal points and principals belong to an organisation.")}
+        )
     with acting_as(actor):
         now = timezone.now()
         for earlier in Invitation.objects.select_for_update().filter(
@@ -230,7 +267,10 @@ def invitation_create(
             earlier.revoked_at = now
             earlier.save(update_fields=["revoked_at"])
         invitation = Invitation(
-            email=email, full_name=full_name, role=role, organisation=organisation,
+            email=email,
+            full_name=full_name,
+            role=role,
+            organisation=organisation,
             invited_by=actor,
         )
         token = _issue_token(invitation)
@@ -275,13 +315,17 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     invitation = invitations.filter(token_hash=_hash_token(token)).first()
     if invitation is None:
         raise InvitationInvalid(
-            _("This invitation link is not valid. It may have been replaced by a newer one: "
-              "use the link in the most recent invitation email, or ask the secretariat.")
+            _(
+                "This invitation link is not valid. It may have been replaced by a newer one: "
+                "use the link in the most recent invitation email, or ask the secretariat."
+            )
         )
     if invitation.accepted_at:
         raise InvitationInvalid(
-            _("This invitation has already been used. Log in with your email address and "
-              "password, or reset your password if you have forgotten it.")
+            _(
+                "This invitation has already been used. Log in with your email address and "
+                "password, or reset your password if you have forgotten it."
+            )
         )
     if invitation.revoked_at:
         raise InvitationInvalid(
@@ -303,13 +347,18 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Person:
     """
     invitation = invitation_for_token(token, for_update=True)
     if Person.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationInvalid(_("An account with this email address already exists. Log in instead."))
+        raise InvitationInvalid(
+            _("An account with this email address already exists. Log in instead.")
+        )
     candidate = Person(email=invitation.email, full_name=full_name)
     validate_password(password, user=candidate)
     with acting_as(None):
         person = Person.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name.strip(),
-            role=invitation.role, organisation=invitation.organisation,
+            email=invitation.email,
+            password=password,
+            full_name=full_name.strip(),
+            role=invitation.role,
+            organisation=invitation.organisation,
         )
         # The link reached this address, which proves it: no separate verification email.
         _add_verified_address(person)

@@ -36,6 +36,12 @@ from coordination.forms import (
 from coordination.models import Invitation, Organisation, Person
 
 
+class AuthenticatedRequest(HttpRequest):
+    """Every page but the invitation link and the health check needs a login (settings.MIDDLEWARE)."""
+
+    user: Person
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -85,10 +91,13 @@ def _versioned_edit(
                 data["version"] = current.version  # type: ignore[attr-defined]
                 form = form_class(data, instance=current)
                 form.is_valid()
-                form.add_error(None, _(
-                    "Someone else saved changes while you were editing. Nothing was saved. "
-                    "Compare the two versions below, then save again to keep yours."
-                ))
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved changes while you were editing. Nothing was saved. "
+                        "Compare the two versions below, then save again to keep yours."
+                    ),
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -102,38 +111,50 @@ def _versioned_edit(
 # --- Dashboard and directory ---------------------------------------------------------------------
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     organisations = selectors.member_directory()
-    return render(request, "coordination/dashboard.html", {
-        "organisation": request.user.organisation,
-        "chair_term": selectors.current_chair_term(),
-        "member_count": len(organisations),
-        "working_group": [o for o in organisations if o.is_working_group_member],
-        "is_chair": permissions.is_chair(request.user),
-    })
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {
+            "organisation": request.user.organisation,
+            "chair_term": selectors.current_chair_term(),
+            "member_count": len(organisations),
+            "working_group": [o for o in organisations if o.is_working_group_member],
+            "is_chair": permissions.is_chair(request.user),
+        },
+    )
 
 
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     include_former = request.GET.get("former") == "1"
     organisations = selectors.member_directory(include_former=include_former)
-    return render(request, "coordination/organisation_list.html", {
-        "organisations": organisations,
-        "include_former": include_former,
-        "chair_ids": permissions.chair_organisation_ids(),
-    })
+    return render(
+        request,
+        "coordination/organisation_list.html",
+        {
+            "organisations": organisations,
+            "include_former": include_former,
+            "chair_ids": permissions.chair_organisation_ids(),
+        },
+    )
 
 
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    return render(request, "coordination/organisation_detail.html", {
-        "organisation": organisation,
-        "people": selectors.organisation_people(organisation),
-        "can_edit": permissions.can_edit_organisation(request.user, organisation),
-        "chair_terms": organisation.chair_terms.order_by("-starts_on"),
-    })
+    return render(
+        request,
+        "coordination/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": selectors.organisation_people(organisation),
+            "can_edit": permissions.can_edit_organisation(request.user, organisation),
+            "chair_terms": organisation.chair_terms.order_by("-starts_on"),
+        },
+    )
 
 
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     if request.method == "POST":
         form = OrganisationForm(request.POST)
@@ -143,46 +164,59 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, _("%(acronym)s was added.") % {"acronym": organisation.acronym})
+                messages.success(
+                    request, _("%(acronym)s was added.") % {"acronym": organisation.acronym}
+                )
                 return redirect(organisation)
     else:
         form = OrganisationForm()
     return render(request, "coordination/organisation_form.html", {"form": form})
 
 
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     _require(permissions.can_edit_organisation(request.user, organisation))
 
     def save(**changes: Any) -> Model:
-        return services.organisation_update(organisation=organisation, actor=request.user, **changes)
+        return services.organisation_update(
+            organisation=organisation, actor=request.user, **changes
+        )
 
     return _versioned_edit(
-        request, form_class=OrganisationForm, instance=organisation, save=save,
-        template="coordination/organisation_form.html", context={"organisation": organisation},
-        success_message=_("Your changes were saved."), success_url=organisation.get_absolute_url(),
+        request,
+        form_class=OrganisationForm,
+        instance=organisation,
+        save=save,
+        template="coordination/organisation_form.html",
+        context={"organisation": organisation},
+        success_message=_("Your changes were saved."),
+        success_url=organisation.get_absolute_url(),
     )
 
 
 # --- People ------------------------------------------------------------------------------------
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     search = request.GET.get("q", "").strip()
     page = Paginator(selectors.people_list(search=search), 50).get_page(request.GET.get("page"))
     return render(request, "coordination/person_list.html", {"page": page, "search": search})
 
 
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
-    return render(request, "coordination/person_detail.html", {
-        "person": person,
-        "can_edit": permissions.can_manage_members(request.user),
-    })
+    return render(
+        request,
+        "coordination/person_detail.html",
+        {
+            "person": person,
+            "can_edit": permissions.can_manage_members(request.user),
+        },
+    )
 
 
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     person = get_object_or_404(Person, pk=pk)
 
@@ -190,29 +224,39 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return services.person_update(person=person, actor=request.user, **changes)
 
     return _versioned_edit(
-        request, form_class=PersonForm, instance=person, save=save,
-        template="coordination/person_form.html", context={"person": person},
-        success_message=_("Your changes were saved."), success_url=person.get_absolute_url(),
+        request,
+        form_class=PersonForm,
+        instance=person,
+        save=save,
+        template="coordination/person_form.html",
+        context={"person": person},
+        success_message=_("Your changes were saved."),
+        success_url=person.get_absolute_url(),
     )
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     person = request.user
 
     def save(**changes: Any) -> Model:
         return services.profile_update(person=person, **changes)
 
     return _versioned_edit(
-        request, form_class=ProfileForm, instance=person, save=save,
-        template="coordination/profile.html", context={"person": person},
-        success_message=_("Your profile was saved."), success_url=reverse("coordination:profile"),
+        request,
+        form_class=ProfileForm,
+        instance=person,
+        save=save,
+        template="coordination/profile.html",
+        context={"person": person},
+        success_message=_("Your profile was saved."),
+        success_url=reverse("coordination:profile"),
     )
 
 
 # --- Invitations -------------------------------------------------------------------------------
 
 
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     if request.method == "POST":
         form = InvitationForm(request.POST)
@@ -222,18 +266,25 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email})
+                messages.success(
+                    request,
+                    _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+                )
                 return redirect("coordination:invitation_list")
     else:
         form = InvitationForm(initial={"role": Person.Role.FOCAL_POINT})
-    return render(request, "coordination/invitation_list.html", {
-        "form": form,
-        "invitations": selectors.open_invitations(),
-    })
+    return render(
+        request,
+        "coordination/invitation_list.html",
+        {
+            "form": form,
+            "invitations": selectors.open_invitations(),
+        },
+    )
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
@@ -246,7 +297,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
@@ -254,7 +305,9 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("coordination:invitation_list")
-    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    )
     return redirect("coordination:invitation_list")
 
 
@@ -264,7 +317,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationInvalid as error:
-        return render(request, "coordination/invitation_invalid.html", {"reason": str(error)}, status=410)
+        return render(
+            request, "coordination/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
     if request.method == "POST":
         form = AcceptInvitationForm(request.POST, invitation=invitation)
         if form.is_valid():
@@ -275,18 +330,47 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                 )
             except services.InvitationInvalid as error:
-                return render(request, "coordination/invitation_invalid.html", {"reason": str(error)}, status=410)
+                return render(
+                    request,
+                    "coordination/invitation_invalid.html",
+                    {"reason": str(error)},
+                    status=410,
+                )
             except ValidationError as error:
                 form.add_error("password1", error)
             else:
-                messages.success(request, _("Welcome to %(group)s.") % {"group": settings.GROUP_NAME})
+                messages.success(
+                    request, _("Welcome to %(group)s.") % {"group": settings.GROUP_NAME}
+                )
                 return perform_login(request, person, redirect_url=reverse("dashboard"))
     else:
-        form = AcceptInvitationForm(invitation=invitation, initial={"full_name": invitation.full_name})
-    return render(request, "coordination/invitation_accept.html", {"form": form, "invitation": invitation})
+        form = AcceptInvitationForm(
+            invitation=invitation, initial={"full_name": invitation.full_name}
+        )
+    return render(
+        request, "coordination/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 # --- Audit history -----------------------------------------------------------------------------
+
+
+def _change_rows(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each change; many-to-many changes say what was added or removed."""
+    verbs = {"add": _("added"), "delete": _("removed"), "clear": _("cleared")}
+    labels = dict(zip(entry.changes_dict, entry.changes_display_dict, strict=False))
+    rows = []
+    for field, change in (entry.changes or {}).items():
+        label = labels.get(field, field)
+        if isinstance(change, dict):  # auditlog's shape for many-to-many fields
+            objects = ", ".join(map(str, change.get("objects", [])))
+            rows.append(
+                (label, "", f"{verbs.get(str(change.get('operation')), '')} {objects}".strip())
+            )
+        else:
+            display = entry.changes_display_dict.get(label, change)
+            rows.append((label, display[0], display[1]))
+    return rows
 
 
 AUDITED_MODELS = [
@@ -297,7 +381,7 @@ AUDITED_MODELS = [
 ]
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     _require(permissions.can_manage_members(request.user))
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
@@ -308,9 +392,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if object_id.isdigit():
             entries = entries.filter(object_pk=object_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/audit_log.html", {
-        "page": page, "model": model, "object_id": object_id, "model_choices": AUDITED_MODELS,
-    })
+    for entry in page:
+        entry.rows = _change_rows(entry)
+    return render(
+        request,
+        "coordination/audit_log.html",
+        {
+            "page": page,
+            "model": model,
+            "object_id": object_id,
+            "model_choices": AUDITED_MODELS,
+        },
+    )
 
 
 # --- Health ------------------------------------------------------------------------------------

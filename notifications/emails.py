@@ -23,7 +23,9 @@ def render_email(
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.splitlines()), body=text, to=to,
+        subject=" ".join(subject.splitlines()),
+        body=text,
+        to=to,
         from_email=settings.DEFAULT_FROM_EMAIL,
     )
     message.attach_alternative(html, "text/html")

@@ -45,10 +45,13 @@ def invitation_email_queue(*, invitation_id: int, url: str) -> None:
     except Exception:
         # The broker is down (kombu raises OperationalError, redis its own ConnectionError).
         # The person is waiting for this email, so send it now rather than lose it.
-        logger.warning("Could not queue invitation %s; sending it directly", invitation_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not queue invitation %s; sending it directly", invitation_id, exc_info=True
+        )
         try:
             invitation_email_send(invitation_id=invitation_id, url=url)
         except Exception:
-            logger.exception("Could not send invitation %s; it can be sent again from the "
-                             "invitations page", invitation_id)
+            logger.exception(
+                "Could not send invitation %s; it can be sent again from the invitations page",
+                invitation_id,
+            )

@@ -3,10 +3,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 
 from tests import factories
 
@@ -29,7 +30,9 @@ def redis_url() -> str:
 def redis_available() -> bool:
     parsed = urlparse(redis_url())
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1
+        ):
             return True
     except OSError:
         return False
@@ -39,11 +42,11 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def chromium_available() -> bool:
-    return bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM))
+    return bool(shutil.which(CHROMIUM) or Path(CHROMIUM).exists())
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: pytest.FixtureRequest, tmp_path: object) -> None:
+def _test_settings(settings: Any) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -59,7 +62,7 @@ def _test_settings(settings: pytest.FixtureRequest, tmp_path: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(settings: object) -> None:
+def _eager_celery() -> None:
     from config.celery import app
 
     app.conf.task_always_eager = True

@@ -37,11 +37,13 @@ class PersonFactory(DjangoModelFactory):
     time_zone = "Europe/Vienna"
 
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
-        self.set_password(extracted or PASSWORD)
+    def password(person: Person, create: bool, extracted: str | None, **kwargs: object) -> None:
+        person.set_password(extracted or PASSWORD)
         if create:
-            self.save(update_fields=["password"])
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            person.save(update_fields=["password"])
+            EmailAddress.objects.create(
+                user=person, email=person.email, verified=True, primary=True
+            )
 
 
 class SecretariatFactory(PersonFactory):
@@ -54,7 +56,7 @@ class PrincipalFactory(PersonFactory):
 
 class ObserverFactory(PersonFactory):
     role = Person.Role.OBSERVER
-    organisation = None
+    organisation: None = None  # type: ignore[assignment]  # observers belong to no organisation
 
 
 class ChairTermFactory(DjangoModelFactory):
@@ -66,6 +68,8 @@ class ChairTermFactory(DjangoModelFactory):
     ends_on = date(2026, 12, 31)
 
     @factory.post_generation
-    def organisations(self, create: bool, extracted: list[Organisation] | None, **kwargs: object) -> None:
+    def organisations(
+        self, create: bool, extracted: list[Organisation] | None, **kwargs: object
+    ) -> None:
         if create and extracted:
             self.organisations.set(extracted)

@@ -46,33 +46,49 @@ class TestOrganisations:
             services.organisation_create(actor=focal_point, name="X", acronym="X")
         assert not Organisation.objects.filter(acronym="X").exists()
 
-    def test_update_is_recorded_in_the_audit_history_with_the_actor(self, secretariat, organisation):
+    def test_update_is_recorded_in_the_audit_history_with_the_actor(
+        self, secretariat, organisation
+    ):
         services.organisation_update(
-            organisation=organisation, actor=secretariat, version=organisation.version,
+            organisation=organisation,
+            actor=secretariat,
+            version=organisation.version,
             headquarters_city="New York",
         )
-        entry = LogEntry.objects.get_for_object(organisation).filter(action=LogEntry.Action.UPDATE).get()
+        entry = (
+            LogEntry.objects.get_for_object(organisation)
+            .filter(action=LogEntry.Action.UPDATE)
+            .get()
+        )
         assert entry.actor == secretariat
         assert entry.changes_dict["headquarters_city"] == ["Vienna", "New York"]
 
     def test_stale_version_is_refused_and_nothing_is_written(self, secretariat, organisation):
         opened_at = organisation.version
         services.organisation_update(
-            organisation=Organisation.objects.get(pk=organisation.pk), actor=secretariat,
-            version=opened_at, headquarters_city="Geneva",
+            organisation=Organisation.objects.get(pk=organisation.pk),
+            actor=secretariat,
+            version=opened_at,
+            headquarters_city="Geneva",
         )
         with pytest.raises(services.ConflictError) as conflict:
             services.organisation_update(
-                organisation=Organisation.objects.get(pk=organisation.pk), actor=secretariat,
-                version=opened_at, headquarters_city="Paris",
+                organisation=Organisation.objects.get(pk=organisation.pk),
+                actor=secretariat,
+                version=opened_at,
+                headquarters_city="Paris",
             )
         assert conflict.value.current.headquarters_city == "Geneva"
         assert Organisation.objects.get(pk=organisation.pk).headquarters_city == "Geneva"
 
-    def test_naming_a_new_permanent_coordinator_stands_the_old_one_down(self, secretariat, organisation):
+    def test_naming_a_new_permanent_coordinator_stands_the_old_one_down(
+        self, secretariat, organisation
+    ):
         old = Organisation.objects.get(is_permanent_coordinator=True)
         services.organisation_update(
-            organisation=organisation, actor=secretariat, version=organisation.version,
+            organisation=organisation,
+            actor=secretariat,
+            version=organisation.version,
             is_permanent_coordinator=True,
         )
         old.refresh_from_db()
@@ -82,8 +98,11 @@ class TestOrganisations:
     def test_invalid_dates_are_refused(self, secretariat, organisation):
         with pytest.raises(ValidationError):
             services.organisation_update(
-                organisation=organisation, actor=secretariat, version=organisation.version,
-                joined_on=timezone.localdate(), left_on=timezone.localdate() - timedelta(days=1),
+                organisation=organisation,
+                actor=secretariat,
+                version=organisation.version,
+                joined_on=timezone.localdate(),
+                left_on=timezone.localdate() - timedelta(days=1),
             )
         organisation.refresh_from_db()
         assert organisation.left_on is None
@@ -92,7 +111,9 @@ class TestOrganisations:
 class TestPeople:
     def test_secretariat_changes_a_persons_role(self, secretariat, focal_point):
         services.person_update(
-            person=focal_point, actor=secretariat, version=focal_point.version,
+            person=focal_point,
+            actor=secretariat,
+            version=focal_point.version,
             role=Person.Role.ALTERNATE,
         )
         focal_point.refresh_from_db()
@@ -102,7 +123,9 @@ class TestPeople:
     def test_focal_point_cannot_change_someone_elses_role(self, focal_point, principal):
         with pytest.raises(PermissionDenied):
             services.person_update(
-                person=principal, actor=focal_point, version=principal.version,
+                person=principal,
+                actor=focal_point,
+                version=principal.version,
                 role=Person.Role.SECRETARIAT,
             )
         principal.refresh_from_db()
@@ -111,26 +134,37 @@ class TestPeople:
     def test_secretariat_cannot_remove_their_own_access(self, secretariat):
         with pytest.raises(ValidationError):
             services.person_update(
-                person=secretariat, actor=secretariat, version=secretariat.version, is_active=False,
+                person=secretariat,
+                actor=secretariat,
+                version=secretariat.version,
+                is_active=False,
             )
 
     def test_profile_update_changes_only_profile_fields(self, focal_point):
         services.profile_update(
-            person=focal_point, version=focal_point.version, time_zone="America/New_York",
+            person=focal_point,
+            version=focal_point.version,
+            time_zone="America/New_York",
             language="fr",
         )
         focal_point.refresh_from_db()
         assert (focal_point.time_zone, focal_point.language) == ("America/New_York", "fr")
         with pytest.raises(TypeError):
-            services.profile_update(person=focal_point, version=focal_point.version, role="secretariat")
+            services.profile_update(
+                person=focal_point, version=focal_point.version, role="secretariat"
+            )
 
     def test_unknown_time_zone_is_refused(self, focal_point):
         with pytest.raises(ValidationError):
-            services.profile_update(person=focal_point, version=focal_point.version, time_zone="Mars/Olympus")
+            services.profile_update(
+                person=focal_point, version=focal_point.version, time_zone="Mars/Olympus"
+            )
 
 
 class TestInvitations:
-    def test_invitation_emails_a_link_that_expires(self, invite, secretariat, organisation, django_capture_on_commit_callbacks):
+    def test_invitation_emails_a_link_that_expires(
+        self, invite, secretariat, organisation, django_capture_on_commit_callbacks
+    ):
         invitation, token = invite(secretariat)
         message = mail.outbox[-1]
         assert message.to == ["new.person@example.org"]
@@ -145,35 +179,51 @@ class TestInvitations:
         self, invite, secretariat, organisation, django_capture_on_commit_callbacks
     ):
         invitation, token = invite(secretariat, role=Person.Role.PRINCIPAL)
-        person = services.invitation_accept(token=token, full_name="Ada Lovelace", password="a-long-test-password")
+        person = services.invitation_accept(
+            token=token, full_name="Ada Lovelace", password="a-long-test-password"
+        )
         assert (person.organisation, person.role) == (organisation, Person.Role.PRINCIPAL)
         assert person.check_password("a-long-test-password")
         assert person.emailaddress_set.get().verified
         invitation.refresh_from_db()
         assert invitation.accepted_at and invitation.person == person
 
-    def test_a_used_link_is_refused(self, invite, secretariat, organisation, django_capture_on_commit_callbacks):
+    def test_a_used_link_is_refused(
+        self, invite, secretariat, organisation, django_capture_on_commit_callbacks
+    ):
         _, token = invite(secretariat)
         services.invitation_accept(token=token, full_name="Ada", password="a-long-test-password")
         with pytest.raises(services.InvitationInvalid, match="already been used"):
-            services.invitation_accept(token=token, full_name="Eve", password="a-long-test-password")
+            services.invitation_accept(
+                token=token, full_name="Eve", password="a-long-test-password"
+            )
         assert Person.objects.filter(email="new.person@example.org").count() == 1
 
-    def test_an_expired_link_is_refused(self, invite, secretariat, organisation, django_capture_on_commit_callbacks):
+    def test_an_expired_link_is_refused(
+        self, invite, secretariat, organisation, django_capture_on_commit_callbacks
+    ):
         invitation, token = invite(secretariat)
-        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
         with pytest.raises(services.InvitationInvalid, match="expired"):
-            services.invitation_accept(token=token, full_name="Ada", password="a-long-test-password")
+            services.invitation_accept(
+                token=token, full_name="Ada", password="a-long-test-password"
+            )
         assert not Person.objects.filter(email="new.person@example.org").exists()
 
-    def test_inviting_again_replaces_the_earlier_link(self, invite, secretariat, organisation, django_capture_on_commit_callbacks):
-        first, first_token = invite(secretariat)
+    def test_inviting_again_replaces_the_earlier_link(
+        self, invite, secretariat, organisation, django_capture_on_commit_callbacks
+    ):
+        _, first_token = invite(secretariat)
         _, second_token = invite(secretariat)
         with pytest.raises(services.InvitationInvalid, match="withdrawn"):
             services.invitation_for_token(first_token)
         assert services.invitation_for_token(second_token).email == "new.person@example.org"
 
-    def test_resend_issues_a_new_link_and_kills_the_old(self, invite, secretariat, organisation, django_capture_on_commit_callbacks):
+    def test_resend_issues_a_new_link_and_kills_the_old(
+        self, invite, secretariat, organisation, django_capture_on_commit_callbacks
+    ):
         invitation, old_token = invite(secretariat)
         with django_capture_on_commit_callbacks(execute=True):
             services.invitation_resend(invitation=invitation, actor=secretariat)
@@ -186,14 +236,19 @@ class TestInvitations:
     def test_an_existing_account_cannot_be_invited(self, secretariat, focal_point):
         with pytest.raises(ValidationError):
             services.invitation_create(
-                actor=secretariat, email=focal_point.email.upper(), role=Person.Role.PRINCIPAL,
+                actor=secretariat,
+                email=focal_point.email.upper(),
+                role=Person.Role.PRINCIPAL,
                 organisation=focal_point.organisation,
             )
 
     def test_focal_point_cannot_invite(self, invite, focal_point, organisation):
         with pytest.raises(PermissionDenied):
             services.invitation_create(
-                actor=focal_point, email="x@example.org", role=Person.Role.FOCAL_POINT, organisation=organisation,
+                actor=focal_point,
+                email="x@example.org",
+                role=Person.Role.FOCAL_POINT,
+                organisation=organisation,
             )
         assert not Invitation.objects.exists()
 
@@ -222,7 +277,9 @@ class TestInvitations:
 
 
 class TestChairPredicate:
-    def test_focal_point_of_a_chairing_organisation_is_chair(self, focal_point, organisation, principal):
+    def test_focal_point_of_a_chairing_organisation_is_chair(
+        self, focal_point, organisation, principal
+    ):
         from coordination.permissions import is_chair
 
         factories.ChairTermFactory(

@@ -21,7 +21,7 @@ def login(client, person):
 
 # --- Who may do what ------------------------------------------------------------------------------
 
-MEMBER_MANAGEMENT_PAGES = [
+MEMBER_MANAGEMENT_PAGES: list[tuple[str, dict[str, object]]] = [
     ("coordination:organisation_create", {}),
     ("coordination:person_list", {}),
     ("coordination:invitation_list", {}),
@@ -31,7 +31,9 @@ MEMBER_MANAGEMENT_PAGES = [
 
 @pytest.mark.parametrize("role_fixture", ["focal_point", "principal", "observer"])
 @pytest.mark.parametrize(("name", "kwargs"), MEMBER_MANAGEMENT_PAGES)
-def test_member_management_pages_refuse_everyone_but_the_secretariat(client, request, role_fixture, name, kwargs):
+def test_member_management_pages_refuse_everyone_but_the_secretariat(
+    client, request, role_fixture, name, kwargs
+):
     login(client, request.getfixturevalue(role_fixture))
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
 
@@ -41,8 +43,16 @@ def test_only_the_secretariat_may_edit_an_organisation(client, request, role_fix
     login(client, request.getfixturevalue(role_fixture))
     url = reverse("coordination:organisation_edit", args=[organisation.slug])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"name": "Hijacked", "acronym": "UNICEF", "kind": "other",
-                                 "time_zone": "UTC", "version": organisation.version})
+    response = client.post(
+        url,
+        {
+            "name": "Hijacked",
+            "acronym": "UNICEF",
+            "kind": "other",
+            "time_zone": "UTC",
+            "version": organisation.version,
+        },
+    )
     assert response.status_code == 403
     organisation.refresh_from_db()
     assert organisation.name == "United Nations Children's Fund"
@@ -50,9 +60,15 @@ def test_only_the_secretariat_may_edit_an_organisation(client, request, role_fix
 
 def test_focal_point_cannot_add_an_organisation(client, focal_point):
     login(client, focal_point)
-    response = client.post(reverse("coordination:organisation_create"), {
-        "name": "Intruder", "acronym": "INT", "kind": "other", "time_zone": "UTC",
-    })
+    response = client.post(
+        reverse("coordination:organisation_create"),
+        {
+            "name": "Intruder",
+            "acronym": "INT",
+            "kind": "other",
+            "time_zone": "UTC",
+        },
+    )
     assert response.status_code == 403
     assert not Organisation.objects.filter(acronym="INT").exists()
 
@@ -61,8 +77,17 @@ def test_focal_point_cannot_add_an_organisation(client, focal_point):
 def test_only_the_secretariat_may_edit_people(client, request, role_fixture, principal):
     login(client, request.getfixturevalue(role_fixture))
     url = reverse("coordination:person_edit", args=[principal.pk])
-    response = client.post(url, {"full_name": "Changed", "role": "secretariat", "time_zone": "UTC",
-                                 "language": "en", "is_active": "on", "version": principal.version})
+    response = client.post(
+        url,
+        {
+            "full_name": "Changed",
+            "role": "secretariat",
+            "time_zone": "UTC",
+            "language": "en",
+            "is_active": "on",
+            "version": principal.version,
+        },
+    )
     assert response.status_code == 403
     principal.refresh_from_db()
     assert (principal.full_name, principal.role) != ("Changed", "secretariat")
@@ -71,15 +96,22 @@ def test_only_the_secretariat_may_edit_people(client, request, role_fixture, pri
 @pytest.mark.parametrize("role_fixture", ["focal_point", "principal", "observer"])
 def test_only_the_secretariat_may_invite(client, request, role_fixture, organisation):
     login(client, request.getfixturevalue(role_fixture))
-    response = client.post(reverse("coordination:invitation_list"), {
-        "email": "friend@example.org", "organisation": organisation.pk, "role": "focal_point",
-    })
+    response = client.post(
+        reverse("coordination:invitation_list"),
+        {
+            "email": "friend@example.org",
+            "organisation": organisation.pk,
+            "role": "focal_point",
+        },
+    )
     assert response.status_code == 403
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
 
-def test_focal_point_cannot_resend_or_withdraw_an_invitation(client, secretariat, focal_point, organisation):
+def test_focal_point_cannot_resend_or_withdraw_an_invitation(
+    client, secretariat, focal_point, organisation
+):
     invitation = services.invitation_create(
         actor=secretariat, email="x@example.org", role="focal_point", organisation=organisation
     )
@@ -91,7 +123,11 @@ def test_focal_point_cannot_resend_or_withdraw_an_invitation(client, secretariat
 
 
 def test_pages_need_a_login(client, organisation):
-    for url in (reverse("dashboard"), reverse("coordination:organisation_list"), organisation.get_absolute_url()):
+    for url in (
+        reverse("dashboard"),
+        reverse("coordination:organisation_list"),
+        organisation.get_absolute_url(),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
@@ -100,9 +136,12 @@ def test_pages_need_a_login(client, organisation):
 # --- Pages as their users see them ----------------------------------------------------------------
 
 
-def test_dashboard_shows_organisation_role_and_current_chair(client, focal_point, organisation, other_organisation):
+def test_dashboard_shows_organisation_role_and_current_chair(
+    client, focal_point, organisation, other_organisation
+):
     factories.ChairTermFactory(
-        starts_on=timezone.localdate() - timedelta(days=1), ends_on=timezone.localdate() + timedelta(days=300),
+        starts_on=timezone.localdate() - timedelta(days=1),
+        ends_on=timezone.localdate() + timedelta(days=300),
         organisations=[other_organisation],
     )
     response = login(client, focal_point).get(reverse("dashboard"))
@@ -114,11 +153,15 @@ def test_dashboard_shows_organisation_role_and_current_chair(client, focal_point
 
 
 def test_directory_lists_focal_points_and_principals(client, focal_point, principal, organisation):
-    content = login(client, focal_point).get(reverse("coordination:organisation_list")).content.decode()
+    content = (
+        login(client, focal_point).get(reverse("coordination:organisation_list")).content.decode()
+    )
     assert focal_point.full_name in content and principal.full_name in content
 
 
-def test_directory_queries_do_not_grow_with_members(client, focal_point, django_assert_max_num_queries):
+def test_directory_queries_do_not_grow_with_members(
+    client, focal_point, django_assert_max_num_queries
+):
     login(client, focal_point)
     url = reverse("coordination:organisation_list")
     client.get(url)  # warm up the session
@@ -144,8 +187,11 @@ def test_secretariat_edits_an_organisation(client, secretariat, organisation):
     login(client, secretariat)
     url = reverse("coordination:organisation_edit", args=[organisation.slug])
     form = client.get(url).context["form"]
-    data = {**{k: v for k, v in form.initial.items() if v is not None}, "headquarters_city": "New York",
-            "is_working_group_member": "on"}
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None},
+        "headquarters_city": "New York",
+        "is_working_group_member": "on",
+    }
     data.pop("is_permanent_coordinator", None)
     response = client.post(url, data)
     assert response.status_code == 302
@@ -158,10 +204,17 @@ def test_edit_conflict_shows_both_versions_and_saves_nothing(client, secretariat
     url = reverse("coordination:organisation_edit", args=[organisation.slug])
     opened = client.get(url).context["form"].initial
     # Someone else saves first.
-    services.organisation_update(organisation=organisation, actor=secretariat,
-                                 version=organisation.version, headquarters_city="Geneva")
-    data = {**{k: v for k, v in opened.items() if v is not None}, "headquarters_city": "Paris",
-            "is_working_group_member": "on"}
+    services.organisation_update(
+        organisation=organisation,
+        actor=secretariat,
+        version=organisation.version,
+        headquarters_city="Geneva",
+    )
+    data = {
+        **{k: v for k, v in opened.items() if v is not None},
+        "headquarters_city": "Paris",
+        "is_working_group_member": "on",
+    }
     data.pop("is_permanent_coordinator", None)
     response = client.post(url, data)
     assert response.status_code == 200
@@ -174,39 +227,66 @@ def test_edit_conflict_shows_both_versions_and_saves_nothing(client, secretariat
 
 def test_bad_input_gets_a_message_not_an_error(client, secretariat, organisation):
     login(client, secretariat)
-    response = client.post(reverse("coordination:organisation_create"), {
-        "name": "", "acronym": "UNICEF", "kind": "nonsense", "time_zone": "Nowhere/Land",
-    })
+    response = client.post(
+        reverse("coordination:organisation_create"),
+        {
+            "name": "",
+            "acronym": "UNICEF",
+            "kind": "nonsense",
+            "time_zone": "Nowhere/Land",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"name", "acronym", "kind", "time_zone"}
 
 
 def test_profile_changes_time_zone_and_language(client, focal_point):
     login(client, focal_point)
-    response = client.post(reverse("coordination:profile"), {
-        "full_name": "Renamed Person", "job_title": "Adviser", "time_zone": "America/New_York",
-        "language": "fr", "version": focal_point.version,
-    })
+    response = client.post(
+        reverse("coordination:profile"),
+        {
+            "full_name": "Renamed Person",
+            "job_title": "Adviser",
+            "time_zone": "America/New_York",
+            "language": "fr",
+            "version": focal_point.version,
+        },
+    )
     assert response.status_code == 302
     focal_point.refresh_from_db()
     assert (focal_point.full_name, focal_point.time_zone, focal_point.language) == (
-        "Renamed Person", "America/New_York", "fr")
+        "Renamed Person",
+        "America/New_York",
+        "fr",
+    )
 
 
 def test_profile_cannot_change_role(client, focal_point):
     login(client, focal_point)
-    client.post(reverse("coordination:profile"), {
-        "full_name": "Me", "time_zone": "UTC", "language": "en", "role": "secretariat",
-        "version": focal_point.version,
-    })
+    client.post(
+        reverse("coordination:profile"),
+        {
+            "full_name": "Me",
+            "time_zone": "UTC",
+            "language": "en",
+            "role": "secretariat",
+            "version": focal_point.version,
+        },
+    )
     focal_point.refresh_from_db()
     assert focal_point.role == Person.Role.FOCAL_POINT
 
 
 def test_secretariat_reads_the_audit_history(client, secretariat, organisation):
-    services.organisation_update(organisation=organisation, actor=secretariat,
-                                 version=organisation.version, headquarters_city="Geneva")
-    response = login(client, secretariat).get(reverse("coordination:audit_log") + "?model=organisation")
+    services.organisation_update(
+        organisation=organisation,
+        actor=secretariat,
+        version=organisation.version,
+        headquarters_city="Geneva",
+    )
+    response = login(client, secretariat).get(
+        reverse("coordination:audit_log") + "?model=organisation"
+    )
     content = response.content.decode()
     assert "Geneva" in content and secretariat.full_name in content
 
@@ -217,14 +297,21 @@ def test_secretariat_reads_the_audit_history(client, secretariat, organisation):
 def test_open_sign_up_is_refused(client):
     response = client.get(reverse("account_signup"))
     assert "by invitation only" in response.content.decode()
-    client.post(reverse("account_signup"), {
-        "email": "stranger@example.org", "password1": "a-long-test-password", "password2": "a-long-test-password",
-    })
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "stranger@example.org",
+            "password1": "a-long-test-password",
+            "password2": "a-long-test-password",
+        },
+    )
     assert not Person.objects.filter(email="stranger@example.org").exists()
 
 
 def test_focal_point_logs_in_with_email_and_password(client, focal_point):
-    response = client.post(reverse("account_login"), {"login": focal_point.email, "password": factories.PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": focal_point.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
 
@@ -259,9 +346,12 @@ def test_secretariat_without_two_factor_is_sent_to_set_it_up(client, organisatio
     assert setup.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
 
 
-def test_chairs_must_use_two_factor_when_the_setting_says_so(client, settings, focal_point, organisation):
+def test_chairs_must_use_two_factor_when_the_setting_says_so(
+    client, settings, focal_point, organisation
+):
     factories.ChairTermFactory(
-        starts_on=timezone.localdate() - timedelta(days=1), ends_on=timezone.localdate() + timedelta(days=1),
+        starts_on=timezone.localdate() - timedelta(days=1),
+        ends_on=timezone.localdate() + timedelta(days=1),
         organisations=[organisation],
     )
     login(client, focal_point)
@@ -281,8 +371,12 @@ def test_session_ends_after_the_idle_time(settings):
 @pytest.fixture
 def invitation_token(secretariat, organisation, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create(actor=secretariat, email="invitee@example.org",
-                                   role="focal_point", organisation=organisation)
+        services.invitation_create(
+            actor=secretariat,
+            email="invitee@example.org",
+            role="focal_point",
+            organisation=organisation,
+        )
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/join/" in line).strip()
     return link.rstrip("/").rsplit("/", 1)[-1]
 
@@ -290,8 +384,14 @@ def invitation_token(secretariat, organisation, django_capture_on_commit_callbac
 def test_invitee_sets_a_password_and_is_logged_in(client, invitation_token):
     url = reverse("coordination:invitation_accept", args=[invitation_token])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"full_name": "New Colleague", "password1": "correct-horse-battery",
-                                 "password2": "correct-horse-battery"})
+    response = client.post(
+        url,
+        {
+            "full_name": "New Colleague",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get(email="invitee@example.org")
     assert int(client.session["_auth_user_id"]) == person.pk
@@ -299,7 +399,11 @@ def test_invitee_sets_a_password_and_is_logged_in(client, invitation_token):
 
 def test_a_reused_invitation_link_is_refused_with_a_clear_message(client, invitation_token):
     url = reverse("coordination:invitation_accept", args=[invitation_token])
-    data = {"full_name": "New Colleague", "password1": "correct-horse-battery", "password2": "correct-horse-battery"}
+    data = {
+        "full_name": "New Colleague",
+        "password1": "correct-horse-battery",
+        "password2": "correct-horse-battery",
+    }
     client.post(url, data)
     client.logout()
     response = client.get(url)
@@ -324,7 +428,14 @@ def test_a_made_up_invitation_link_is_refused(client):
 
 def test_mismatched_passwords_are_explained(client, invitation_token):
     url = reverse("coordination:invitation_accept", args=[invitation_token])
-    response = client.post(url, {"full_name": "X", "password1": "correct-horse-battery", "password2": "other-horse-battery"})
+    response = client.post(
+        url,
+        {
+            "full_name": "X",
+            "password1": "correct-horse-battery",
+            "password2": "other-horse-battery",
+        },
+    )
     assert response.status_code == 200
     assert "not the same" in response.content.decode()
     assert not Person.objects.filter(email="invitee@example.org").exists()

@@ -20,9 +20,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--name", required=True, help="Full name")
-        parser.add_argument("--organisation", help="Acronym of the permanent coordinator (created if missing)")
-        parser.add_argument("--organisation-name", help="Full name, when the organisation is created")
-        parser.add_argument("--staff", action="store_true", help="Also let this person into the Django admin")
+        parser.add_argument(
+            "--organisation", help="Acronym of the permanent coordinator (created if missing)"
+        )
+        parser.add_argument(
+            "--organisation-name", help="Full name, when the organisation is created"
+        )
+        parser.add_argument(
+            "--staff", action="store_true", help="Also let this person into the Django admin"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
@@ -38,7 +44,9 @@ class Command(BaseCommand):
                     acronym=options["organisation"],
                     name=options["organisation_name"] or options["organisation"],
                     slug=unique_slug_for(options["organisation"]),
-                    is_permanent_coordinator=not Organisation.objects.filter(is_permanent_coordinator=True).exists(),
+                    is_permanent_coordinator=not Organisation.objects.filter(
+                        is_permanent_coordinator=True
+                    ).exists(),
                 )
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Password (again): "):
@@ -48,8 +56,13 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         person_create(
-            actor=None, email=email, full_name=options["name"], role=Person.Role.SECRETARIAT,
-            organisation=organisation, password=password,
-            is_staff=options["staff"], is_superuser=options["staff"],
+            actor=None,
+            email=email,
+            full_name=options["name"],
+            role=Person.Role.SECRETARIAT,
+            organisation=organisation,
+            password=password,
+            is_staff=options["staff"],
+            is_superuser=options["staff"],
         )
         self.stdout.write(self.style.SUCCESS(f"{email} can now log in as secretariat."))

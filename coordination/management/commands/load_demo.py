@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load the demonstration group (idempotent: running it again changes nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--logins", action="store_true", help="Print the demo logins afterwards")
+        parser.add_argument(
+            "--logins", action="store_true", help="Print the demo logins afterwards"
+        )
         parser.add_argument("--url", default="", help="The address to print with the logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
