@@ -28,8 +28,12 @@ $(VENV)/.dev-installed: $(BIN)/python requirements/dev.txt
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	@touch $@ $(VENV)/.base-installed
 
+# The demo logins have no second factor, so the demonstration does not require it; production
+# does (MFA_REQUIRED_FOR=secretariat). Try it here with: make run MFA_REQUIRED_FOR=secretariat
+MFA_REQUIRED_FOR ?=
+run: export MFA_REQUIRED_FOR := $(MFA_REQUIRED_FOR)
 run: $(VENV)/.base-installed
-	$(MANAGE) migrate --noinput
+	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) createcachetable
 	$(MANAGE) load_demo --logins --url http://127.0.0.1:$(PORT)/
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \

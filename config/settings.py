@@ -244,6 +244,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container health check probes over plain HTTP from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )

@@ -1,0 +1,113 @@
+"""`make bench`: the server time and query count of each page against a bare Django view.
+
+It builds a large group in a database of its own (a temporary SQLite file, or BENCH_DATABASE_URL
+for PostgreSQL), then requests each page through Django's test client many times and prints the
+median time, its ratio to the bare view measured in the same run, and the number of queries.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+TEMP = Path(tempfile.mkdtemp(prefix="coordination-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{TEMP / 'bench.sqlite3'}"
+)
+os.environ.setdefault("CACHE_URL", "locmemcache://")
+os.environ.setdefault("MFA_REQUIRED_FOR", "")
+os.environ.setdefault("DEBUG", "False")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "False")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "False")
+
+import warnings  # noqa: E402
+
+import django  # noqa: E402 - the environment above must be set before Django starts
+
+# whitenoise warns that nothing was collected; the benchmark does not serve static files.
+warnings.filterwarnings("ignore", message="No directory at")
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from bench.data import build_group  # noqa: E402
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+
+def measure(client: Client, url: str) -> tuple[float, int]:
+    """Median server time in milliseconds over REPEAT requests, and the queries of one request."""
+    client.get(url)  # warm caches and templates
+    executed: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    # Counted with a wrapper: Django empties connection.queries when each request starts.
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    if response.status_code != 200:
+        sys.exit(f"{url} answered {response.status_code}")
+    timings = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), len(executed)
+
+
+def main() -> None:
+    print(f"Database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    group = build_group()
+    print(f"Built {group.summary} in {time.perf_counter() - started:.1f} s\n")
+
+    pages: list[tuple[str, Callable[[], str]]] = [
+        ("dashboard", lambda: "/"),
+        ("members directory", lambda: "/members/"),
+        ("organisation page", lambda: group.organisation.get_absolute_url()),
+        ("people (secretariat)", lambda: "/people/"),
+        ("history (secretariat)", lambda: "/history/"),
+    ]
+    plain_static = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["*"], STORAGES=plain_static):
+        focal = Client()
+        focal.force_login(group.focal_point)
+        # The yardstick goes through the same middleware as a logged-in person's page (session,
+        # user, preferences): the ratio is what a page costs beyond being a Django page at all.
+        bare_ms, bare_queries = measure(focal, "/bench/bare/")
+        secretariat = Client()
+        secretariat.force_login(group.secretariat)
+
+        print(f"{'page':<24}{'median ms':>10}{'ratio':>8}{'queries':>9}")
+        print(f"{'bare Django view':<24}{bare_ms:>10.2f}{1:>8.1f}{bare_queries:>9}")
+        for name, url in pages:
+            client = secretariat if "secretariat" in name else focal
+            ms, queries = measure(client, url())
+            print(f"{name:<24}{ms:>10.2f}{ms / bare_ms:>8.1f}{queries:>9}")
+
+
+if __name__ == "__main__":
+    if "--profile" in sys.argv:
+        import cProfile
+
+        cProfile.run("main()", sort="cumulative")
+    else:
+        main()
