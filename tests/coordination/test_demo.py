@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from coordination.demo import DEMO_PASSWORD, MEMBERS, email_key
+from coordination.models import ChairTerm, Organisation, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_group_matches_the_seeds():
+    call_command("load_demo")
+    assert Organisation.objects.count() == 23
+    assert set(
+        Organisation.objects.filter(is_working_group_member=True).values_list("acronym", flat=True)
+    ) == {
+        "CoE",
+        "ILO",
+        "ICMPD",
+        "IOM",
+        "OHCHR",
+        "OSCE",
+        "UNHCR",
+        "UNICEF",
+        "UNODC",
+        "SRSG-SVC",
+        "UN Women",
+    }
+    assert Organisation.objects.get(is_permanent_coordinator=True).acronym == "UNODC"
+    term_2019 = ChairTerm.objects.get(starts_on__year=2019)
+    assert sorted(o.acronym for o in term_2019.organisations.all()) == ["OSCE", "UN Women"]
+
+
+def test_loading_twice_changes_nothing():
+    call_command("load_demo")
+    counts = (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        ChairTerm.objects.count(),
+        LogEntry.objects.count(),
+    )
+    call_command("load_demo")
+    assert (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        ChairTerm.objects.count(),
+        LogEntry.objects.count(),
+    ) == counts
+
+
+def test_every_demo_login_works():
+    call_command("load_demo")
+    emails = ["secretariat@demo.example", "observer@demo.example"]
+    for member in MEMBERS:
+        emails += [
+            f"focal.{email_key(member.acronym)}@demo.example",
+            f"principal.{email_key(member.acronym)}@demo.example",
+        ]
+    assert "focal.unwomen@demo.example" in emails and "focal.srsgsvc@demo.example" in emails
+    for email in emails:
+        person = authenticate(email=email, password=DEMO_PASSWORD)
+        assert person is not None, email
+        assert person.emailaddress_set.get().verified
+    assert Person.objects.get(email="secretariat@demo.example").role == Person.Role.SECRETARIAT
+    assert Person.objects.get(email="focal.unodc@demo.example").role == Person.Role.FOCAL_POINT
+    assert Person.objects.get(email="principal.ilo@demo.example").role == Person.Role.PRINCIPAL
