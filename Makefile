@@ -32,6 +32,9 @@ $(VENV)/.dev-installed: $(BIN)/python requirements/dev.txt
 # does (MFA_REQUIRED_FOR=secretariat). Try it here with: make run MFA_REQUIRED_FOR=secretariat
 MFA_REQUIRED_FOR ?=
 run: export MFA_REQUIRED_FOR := $(MFA_REQUIRED_FOR)
+# The group's name is configuration, not code; the demonstration is of ICAT.
+GROUP_NAME ?= ICAT (demonstration)
+run: export GROUP_NAME := $(GROUP_NAME)
 run: $(VENV)/.base-installed
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) createcachetable

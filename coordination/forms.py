@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Invitation, Organisation, Person
+from coordination.services import ORGANISATION_FIELDS, PERSON_FIELDS_FOR_SECRETARIAT, PROFILE_FIELDS
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -28,18 +29,7 @@ class OrganisationForm(VersionedModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "acronym",
-            "kind",
-            "headquarters_city",
-            "time_zone",
-            "website",
-            "joined_on",
-            "left_on",
-            "is_working_group_member",
-            "is_permanent_coordinator",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}),
             "left_on": forms.DateInput(attrs={"type": "date"}),
@@ -56,15 +46,7 @@ class PersonForm(VersionedModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "organisation",
-            "role",
-            "job_title",
-            "time_zone",
-            "language",
-            "is_active",
-        ]
+        fields = list(PERSON_FIELDS_FOR_SECRETARIAT)
 
 
 class ProfileForm(VersionedModelForm):
@@ -72,7 +54,7 @@ class ProfileForm(VersionedModelForm):
 
     class Meta:
         model = Person
-        fields = ["full_name", "job_title", "time_zone", "language"]
+        fields = list(PROFILE_FIELDS)
 
 
 class InvitationForm(forms.ModelForm):

@@ -66,10 +66,18 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _reject_unknown(fields: dict[str, Any], *, allowed: tuple[str, ...], what: str) -> None:
+    """A caller naming a field the service does not let it set is a programming error."""
+    unknown = set(fields).difference(allowed)
+    if unknown:
+        raise TypeError(f"{what}: {sorted(unknown)}")
+
+
 # --- Organisations -----------------------------------------------------------------------------
 
 
-ORGANISATION_FIELDS = {
+# What may be set on an organisation; the forms show these fields in this order.
+ORGANISATION_FIELDS = (
     "name",
     "acronym",
     "kind",
@@ -80,7 +88,7 @@ ORGANISATION_FIELDS = {
     "left_on",
     "is_working_group_member",
     "is_permanent_coordinator",
-}
+)
 
 
 def unique_slug_for(acronym: str, *, exclude_pk: int | None = None) -> str:
@@ -98,9 +106,7 @@ def unique_slug_for(acronym: str, *, exclude_pk: int | None = None) -> str:
 @transaction.atomic
 def organisation_create(*, actor: Person, **fields: Any) -> Organisation:
     _require(permissions.can_manage_members(actor))
-    unknown = set(fields) - ORGANISATION_FIELDS
-    if unknown:
-        raise TypeError(f"Not organisation fields: {sorted(unknown)}")
+    _reject_unknown(fields, allowed=ORGANISATION_FIELDS, what="Not organisation fields")
     organisation = Organisation(**fields)
     organisation.slug = unique_slug_for(organisation.acronym)
     organisation.full_clean()
@@ -116,9 +122,7 @@ def organisation_update(
     *, organisation: Organisation, actor: Person, version: int, **changes: Any
 ) -> Organisation:
     _require(permissions.can_edit_organisation(actor, organisation))
-    unknown = set(changes) - ORGANISATION_FIELDS
-    if unknown:
-        raise TypeError(f"Not organisation fields: {sorted(unknown)}")
+    _reject_unknown(changes, allowed=ORGANISATION_FIELDS, what="Not organisation fields")
     with acting_as(actor):
         if changes.get("is_permanent_coordinator") and not organisation.is_permanent_coordinator:
             _release_permanent_coordinator(exclude=organisation.pk)
@@ -138,7 +142,7 @@ def _release_permanent_coordinator(*, exclude: int | None) -> None:
 
 # --- People ------------------------------------------------------------------------------------
 
-PERSON_FIELDS_FOR_SECRETARIAT = {
+PERSON_FIELDS_FOR_SECRETARIAT = (
     "full_name",
     "organisation",
     "role",
@@ -146,17 +150,17 @@ PERSON_FIELDS_FOR_SECRETARIAT = {
     "time_zone",
     "language",
     "is_active",
-}
-PROFILE_FIELDS = {"full_name", "job_title", "time_zone", "language"}
+)
+PROFILE_FIELDS = ("full_name", "job_title", "time_zone", "language")
 
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Person, version: int, **changes: Any) -> Person:
     """The secretariat changes someone's organisation, role or details, or deactivates them."""
     _require(permissions.can_manage_members(actor))
-    unknown = set(changes) - PERSON_FIELDS_FOR_SECRETARIAT
-    if unknown:
-        raise TypeError(f"Not editable person fields: {sorted(unknown)}")
+    _reject_unknown(
+        changes, allowed=PERSON_FIELDS_FOR_SECRETARIAT, what="Not editable person fields"
+    )
     if person.pk == actor.pk and (
         changes.get("is_active") is False
         or changes.get("role", person.role) != Person.Role.SECRETARIAT
@@ -170,9 +174,7 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
 @transaction.atomic
 def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
     """A person changes their own name, job title, time zone or language."""
-    unknown = set(changes) - PROFILE_FIELDS
-    if unknown:
-        raise TypeError(f"Not profile fields: {sorted(unknown)}")
+    _reject_unknown(changes, allowed=PROFILE_FIELDS, what="Not profile fields")
     with acting_as(person):
         return _save_versioned(person, expected_version=version, changes=changes)
 
