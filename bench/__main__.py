@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 TEMP = Path(tempfile.mkdtemp(prefix="coordination-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -52,7 +53,7 @@ def measure(client: Client, url: str) -> tuple[float, int]:
     client.get(url)  # warm caches and templates
     executed: list[str] = []
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         executed.append(sql)
         return execute(sql, params, many, context)
 
