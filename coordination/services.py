@@ -313,7 +313,7 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     """The open invitation a link carries, or InvitationInvalid saying why it cannot be used."""
     invitations = Invitation.objects.select_related("organisation")
     if for_update:
-        invitations = invitations.select_for_update()
+        invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.filter(token_hash=_hash_token(token)).first()
     if invitation is None:
         raise InvitationInvalid(
