@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,40 +24,11 @@ from django.utils.translation import gettext as _
 from coordination import permissions
 from coordination.audit import acting_as
 from coordination.models import Invitation, Organisation, Person
-
-M = TypeVar("M", bound=models.Model)
-
-
-class ConflictError(Exception):
-    """Someone else saved the object since the form was opened; nothing was written."""
-
-    def __init__(self, current: models.Model) -> None:
-        super().__init__(_("Someone else changed this since you opened it."))
-        self.current = current
+from coordination.versioning import save_versioned
 
 
 class InvitationInvalid(Exception):
     """The invitation link cannot be used; the message says why, for the person holding it."""
-
-
-def _save_versioned(instance: M, *, expected_version: int, changes: dict[str, Any]) -> M:
-    """Apply `changes` only if the stored version is still `expected_version`.
-
-    The conditional UPDATE is the check: when two people save at once, exactly one of them
-    moves the version on and the other gets a ConflictError instead of overwriting.
-    """
-    model = instance._meta.model  # not type(): request.user is a lazy wrapper
-    for field, value in changes.items():
-        setattr(instance, field, value)
-    instance.full_clean()
-    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise ConflictError(model._default_manager.get(pk=instance.pk))
-    instance.version = expected_version + 1  # type: ignore[attr-defined]
-    instance.save(update_fields=[*changes, "version"])
-    return instance
 
 
 def _require(allowed: bool) -> None:
@@ -126,7 +96,7 @@ def organisation_update(
     with acting_as(actor):
         if changes.get("is_permanent_coordinator") and not organisation.is_permanent_coordinator:
             _release_permanent_coordinator(exclude=organisation.pk)
-        return _save_versioned(organisation, expected_version=version, changes=changes)
+        return save_versioned(organisation, expected_version=version, changes=changes)
 
 
 def _release_permanent_coordinator(*, exclude: int | None) -> None:
@@ -168,7 +138,7 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
         # Otherwise the last secretariat account could lock everyone out of managing people.
         raise ValidationError(_("You cannot remove your own secretariat access."))
     with acting_as(actor):
-        return _save_versioned(person, expected_version=version, changes=changes)
+        return save_versioned(person, expected_version=version, changes=changes)
 
 
 @transaction.atomic
@@ -176,7 +146,7 @@ def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
     """A person changes their own name, job title, time zone or language."""
     _reject_unknown(changes, allowed=PROFILE_FIELDS, what="Not profile fields")
     with acting_as(person):
-        return _save_versioned(person, expected_version=version, changes=changes)
+        return save_versioned(person, expected_version=version, changes=changes)
 
 
 def _add_verified_address(person: Person) -> None:

@@ -3,7 +3,6 @@ service or selector, and renders; the rules live in services.py and permissions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from allauth.account.utils import perform_login
@@ -25,13 +24,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import permissions, selectors, services
+from coordination.editing import apply_errors, versioned_edit
 from coordination.forms import (
     AcceptInvitationForm,
     InvitationForm,
     OrganisationForm,
     PersonForm,
     ProfileForm,
-    VersionedModelForm,
 )
 from coordination.models import Invitation, Organisation, Person
 
@@ -45,67 +44,6 @@ class AuthenticatedRequest(HttpRequest):
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's validation errors on the form, by field where the service named one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _versioned_edit(
-    request: HttpRequest,
-    *,
-    form_class: type[VersionedModelForm],
-    instance: Model,
-    save: Callable[..., Model],
-    template: str,
-    context: dict[str, Any],
-    success_message: str,
-    success_url: str,
-) -> HttpResponse:
-    """The edit flow shared by every versioned form: on a conflict, show both versions side by
-    side and write nothing; the form then carries the newer version, so saving again is a
-    deliberate choice to replace what the other person saved."""
-    conflict = None
-    if request.method == "POST":
-        form = form_class(request.POST, instance=instance)
-        if form.is_valid():
-            try:
-                save(version=form.cleaned_data["version"], **form.changes())
-            except services.ConflictError as error:
-                current = error.current
-                conflict = [
-                    {
-                        "label": form.fields[name].label,
-                        "yours": form.cleaned_data[name],
-                        "theirs": getattr(current, name),
-                        "differs": form.cleaned_data[name] != getattr(current, name),
-                    }
-                    for name in form.changes()
-                ]
-                data = request.POST.copy()
-                data["version"] = current.version  # type: ignore[attr-defined]
-                form = form_class(data, instance=current)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved changes while you were editing. Nothing was saved. "
-                        "Compare the two versions below, then save again to keep yours."
-                    ),
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, success_message)
-                return redirect(success_url)
-    else:
-        form = form_class(instance=instance)
-    return render(request, template, {**context, "form": form, "conflict": conflict})
 
 
 # --- Dashboard and directory ---------------------------------------------------------------------
@@ -162,7 +100,7 @@ def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
             try:
                 organisation = services.organisation_create(actor=request.user, **form.changes())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request, _("%(acronym)s was added.") % {"acronym": organisation.acronym}
@@ -182,7 +120,7 @@ def organisation_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             organisation=organisation, actor=request.user, **changes
         )
 
-    return _versioned_edit(
+    return versioned_edit(
         request,
         form_class=OrganisationForm,
         instance=organisation,
@@ -223,7 +161,7 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def save(**changes: Any) -> Model:
         return services.person_update(person=person, actor=request.user, **changes)
 
-    return _versioned_edit(
+    return versioned_edit(
         request,
         form_class=PersonForm,
         instance=person,
@@ -241,7 +179,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     def save(**changes: Any) -> Model:
         return services.profile_update(person=person, **changes)
 
-    return _versioned_edit(
+    return versioned_edit(
         request,
         form_class=ProfileForm,
         instance=person,
@@ -264,7 +202,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
             try:
                 invitation = services.invitation_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,

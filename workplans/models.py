@@ -1,1 +1,290 @@
 from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import Organisation
+
+# Days without a progress update after which an open item counts as stale.
+STALE_AFTER_DAYS = 90
+# How far ahead "due soon" looks on the overview and the dashboard.
+DUE_SOON_DAYS = 30
+
+
+class WorkPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-first_year", "title"]
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_year__gte=models.F("first_year")),
+                name="work_plan_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workplans:plan_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": _("The last year cannot come before the first.")})
+        if self.status == self.Status.ADOPTED and not self.adopted_on:
+            raise ValidationError({"adopted_on": _("Give the date the plan was adopted.")})
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
+class PriorityArea(models.Model):
+    plan = models.ForeignKey(
+        WorkPlan,
+        on_delete=models.CASCADE,
+        related_name="priority_areas",
+        verbose_name=_("work plan"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#area-{self.pk}"
+
+
+class WorkItemQuerySet(models.QuerySet["WorkItem"]):
+    def open(self) -> WorkItemQuerySet:
+        return self.exclude(status__in=WorkItem.CLOSED_STATUSES)
+
+    def overdue(self, today: date) -> WorkItemQuerySet:
+        return self.open().filter(due_on__lt=today)
+
+    def due_between(self, start: date, end: date) -> WorkItemQuerySet:
+        return self.open().filter(due_on__gte=start, due_on__lte=end)
+
+    def stale(self, now: datetime) -> WorkItemQuerySet:
+        return self.open().filter(last_progress_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
+
+    def for_organisation(self, organisation_id: int) -> WorkItemQuerySet:
+        """Items the organisation leads or contributes to."""
+        return self.filter(
+            models.Q(lead_organisation_id=organisation_id)
+            | models.Q(contributing_organisations__id=organisation_id)
+        ).distinct()
+
+
+class WorkItem(models.Model):
+    """An activity or deliverable of a priority area, led by one organisation."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        OFF_TRACK = "off_track", _("Off track")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity")
+        DELIVERABLE = "deliverable", _("Deliverable")
+
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("priority area"),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.DELIVERABLE
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_work_items",
+        verbose_name=_("lead organisation"),
+    )
+    contributing_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="contributed_work_items",
+        verbose_name=_("contributing organisations"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_work_items",
+        verbose_name=_("owner"),
+    )
+    start_on = models.DateField(_("starts on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        db_index=True,
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the latest progress update was posted (the creation time until there is one): an
+    # open item whose last progress is older than STALE_AFTER_DAYS is stale.
+    last_progress_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = WorkItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="work_item_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True)
+                | models.Q(start_on__isnull=True)
+                | models.Q(due_on__gte=models.F("start_on")),
+                name="work_item_due_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workplans:item_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.start_on and self.due_on and self.due_on < self.start_on:
+            raise ValidationError({"due_on": _("The due date cannot come before the start date.")})
+        if self.status == self.Status.DONE and self.percent_complete != 100:
+            raise ValidationError({"percent_complete": _("A done item is 100% complete.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.is_open and self.last_progress_at < now - timedelta(days=STALE_AFTER_DAYS)
+
+
+class Milestone(models.Model):
+    item = models.ForeignKey(
+        WorkItem, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("work item")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.item.get_absolute_url()}#milestone-{self.pk}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+
+class ProgressUpdate(models.Model):
+    """A dated narrative of progress, posted for an organisation; it sets the item's status."""
+
+    item = models.ForeignKey(
+        WorkItem,
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+        verbose_name=_("work item"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    reported_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    narrative = models.TextField(_("progress"))
+    status = models.CharField(_("status"), max_length=12, choices=WorkItem.Status.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-reported_on", "-created_at"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        indexes = [models.Index(fields=["item", "-reported_on"], name="progress_item_date")]
+
+    def __str__(self) -> str:
+        return f"{self.item} — {self.reported_on}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.item.get_absolute_url()}#update-{self.pk}"
+
+
+auditlog.register(WorkPlan, exclude_fields=["version"])
+auditlog.register(PriorityArea, exclude_fields=["version"])
+auditlog.register(
+    WorkItem,
+    exclude_fields=["version", "last_progress_at", "created_at"],
+    m2m_fields={"contributing_organisations"},
+)
+auditlog.register(Milestone)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coordination import services
 from coordination.models import Invitation, Organisation, Person
+from coordination.versioning import ConflictError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ class TestOrganisations:
             version=opened_at,
             headquarters_city="Geneva",
         )
-        with pytest.raises(services.ConflictError) as conflict:
+        with pytest.raises(ConflictError) as conflict:
             services.organisation_update(
                 organisation=Organisation.objects.get(pk=organisation.pk),
                 actor=secretariat,

@@ -1,0 +1,95 @@
+"""The edit flow every versioned form shares: validate, save through a service, and on a
+conflict show both versions side by side without writing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from coordination.forms import VersionedModelForm
+from coordination.versioning import ConflictError
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's validation errors on the form, by field where the service named one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _stored_value(instance: Model, name: str) -> Any:
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(getattr(instance, name).all(), key=str)
+    return getattr(instance, name)
+
+
+def _compare(form: VersionedModelForm, current: Model) -> list[dict[str, Any]]:
+    """Each field of the form: the value typed and the value saved meanwhile by someone else."""
+    rows = []
+    for name, yours in form.changes().items():
+        theirs = _stored_value(current, name)
+        if isinstance(theirs, list):
+            yours = sorted(yours, key=str)
+        rows.append(
+            {
+                "label": form.fields[name].label,
+                "yours": ", ".join(map(str, yours)) if isinstance(theirs, list) else yours,
+                "theirs": ", ".join(map(str, theirs)) if isinstance(theirs, list) else theirs,
+                "differs": yours != theirs,
+            }
+        )
+    return rows
+
+
+def versioned_edit(
+    request: HttpRequest,
+    *,
+    form_class: type[VersionedModelForm],
+    instance: Model,
+    save: Callable[..., Model],
+    template: str,
+    context: dict[str, Any],
+    success_message: str,
+    success_url: str,
+) -> HttpResponse:
+    """The edit flow shared by every versioned form: on a conflict, show both versions side by
+    side and write nothing; the form then carries the newer version, so saving again is a
+    deliberate choice to replace what the other person saved."""
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                save(version=form.cleaned_data["version"], **form.changes())
+            except ConflictError as error:
+                current = error.current
+                conflict = _compare(form, current)
+                data = request.POST.copy()
+                data["version"] = current.version  # type: ignore[attr-defined]
+                form = form_class(data, instance=current)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved changes while you were editing. Nothing was saved. "
+                        "Compare the two versions below, then save again to keep yours."
+                    ),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, success_message)
+                return redirect(success_url)
+    else:
+        form = form_class(instance=instance)
+    return render(request, template, {**context, "form": form, "conflict": conflict})
