@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_filters",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -151,6 +152,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
+# Behind a proxy every request comes from the proxy's address; allauth's per-address rate
+# limits take the client's from X-Forwarded-For, trusting this many proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_ADAPTER = "coordination.adapters.RequiredTwoFactorMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = GROUP_NAME

@@ -13,7 +13,11 @@ admin.site.site_header = "Coordination Hub administration"
 urlpatterns = [
     path("", coordination_views.dashboard, name="dashboard"),
     path("health/", coordination_views.health, name="health"),
+    # Adding or changing login addresses is not for people to do themselves: the secretariat
+    # invited them at one address. allauth's page for it is shadowed here.
+    path("accounts/email/", coordination_views.email_managed_by_secretariat, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("workplans/", include("workplans.urls")),
     path("", include("coordination.urls")),
 ]

@@ -4,23 +4,27 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import F
 from django.http import HttpRequest
 
 from coordination.models import ChairTerm, Invitation, Organisation, Person
 
 
-class VersionBumpingAdmin(admin.ModelAdmin):
-    """Saves from the admin move the version on too, so a form open on the site notices them."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Organisations and people are changed on the site, through the services that check the
+    version, write the audit history and keep the rules; the admin only shows them."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change:
-            type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionBumpingAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = [
         "acronym",
         "name",
@@ -32,11 +36,10 @@ class OrganisationAdmin(VersionBumpingAdmin):
     ]
     list_filter = ["kind", "is_working_group_member"]
     search_fields = ["name", "acronym"]
-    prepopulated_fields = {"slug": ["acronym"]}
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin, VersionBumpingAdmin):
+class PersonAdmin(ReadOnlyAdmin, UserAdmin):
     ordering = ["full_name"]
     list_display = ["email", "full_name", "organisation", "role", "is_active"]
     list_filter = ["role", "is_active", "organisation"]

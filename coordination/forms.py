@@ -40,6 +40,13 @@ class OrganisationForm(VersionedModelForm):
         if not self.instance.pk:
             self.fields["version"].required = False
 
+    def _get_validation_exclusions(self) -> Any:
+        # Naming a new permanent coordinator is allowed: the service stands the old one down
+        # before saving, so the one-coordinator constraint is the service's to check.
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]  # private, not in the stubs
+        exclusions.add("is_permanent_coordinator")
+        return exclusions
+
 
 class PersonForm(VersionedModelForm):
     """The secretariat's view of a person."""

@@ -7,7 +7,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,27 @@ class RequireTwoFactorMiddleware:
     Who must is decided by permissions.requires_two_factor (the MFA_REQUIRED_FOR setting).
     """
 
-    allowed_prefixes = ("/accounts/", "/static/", "/health/", "/i18n/")
+    # What someone who must set up two-factor may still reach: the setup itself, and the way
+    # in and out. Nothing else under /accounts/ (such as adding email addresses).
+    allowed_url_names = frozenset(
+        {
+            "mfa_index",
+            "mfa_activate_totp",
+            "mfa_generate_recovery_codes",
+            "mfa_view_recovery_codes",
+            "mfa_download_recovery_codes",
+            "mfa_authenticate",
+            "mfa_reauthenticate",
+            "account_reauthenticate",
+            "account_login",
+            "account_logout",
+            "account_reset_password",
+            "account_reset_password_done",
+            "account_reset_password_from_key",
+            "account_reset_password_from_key_done",
+            "health",
+        }
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,7 +70,8 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(self.allowed_prefixes)
+            and not request.path.startswith(settings.STATIC_URL)
+            and self._url_name(request) not in self.allowed_url_names
             and permissions.requires_two_factor(user)
             and not is_mfa_enabled(user)
         ):
@@ -60,3 +81,10 @@ class RequireTwoFactorMiddleware:
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+    @staticmethod
+    def _url_name(request: HttpRequest) -> str | None:
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None

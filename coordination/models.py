@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from datetime import date
 from typing import TYPE_CHECKING
@@ -28,10 +29,16 @@ TIME_ZONE_CHOICES = sorted(
 )
 
 
+def group_today() -> date:
+    """Today for the group's own dates (membership, chair terms): one calendar for everyone, in
+    the server's zone, so that nobody's rights depend on the time zone of their profile."""
+    return timezone.localdate(timezone=datetime.UTC)
+
+
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def current(self, on: date | None = None) -> OrganisationQuerySet:
         """Members on a given day (today by default): joined by then and not yet left."""
-        on = on or timezone.localdate()
+        on = on or group_today()
         return self.filter(
             models.Q(joined_on__isnull=True) | models.Q(joined_on__lte=on),
             models.Q(left_on__isnull=True) | models.Q(left_on__gt=on),
@@ -73,6 +80,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
+            models.UniqueConstraint(
+                Lower("acronym"), name="organisation_acronym_unique_ignoring_case"
+            ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(joined_on__isnull=True)
@@ -99,7 +109,7 @@ class Organisation(models.Model):
 
     @property
     def is_current_member(self) -> bool:
-        today = timezone.localdate()
+        today = group_today()
         return (self.joined_on is None or self.joined_on <= today) and (
             self.left_on is None or self.left_on > today
         )
@@ -267,15 +277,27 @@ class Invitation(models.Model):
             and self.expires_at > timezone.now()
         )
 
+    STATE_LABELS = {
+        "accepted": _("accepted"),
+        "withdrawn": _("withdrawn"),
+        "expired": _("expired"),
+        "open": _("open"),
+    }
+
     @property
-    def state(self) -> StrOrPromise:
+    def state(self) -> str:
+        """A fixed code (templates compare it); state_label is what people read."""
         if self.accepted_at:
-            return _("accepted")
+            return "accepted"
         if self.revoked_at:
-            return _("withdrawn")
+            return "withdrawn"
         if self.expires_at <= timezone.now():
-            return _("expired")
-        return _("open")
+            return "expired"
+        return "open"
+
+    @property
+    def state_label(self) -> StrOrPromise:
+        return self.STATE_LABELS[self.state]
 
 
 class ChairTermQuerySet(models.QuerySet["ChairTerm"]):

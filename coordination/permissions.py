@@ -32,11 +32,14 @@ def is_chair(user: AnyUser) -> bool:
     The one place that decides who "the chair" is: the rights move with the chair term, so
     nobody edits people when the chair changes.
     """
-    return bool(
-        user.is_authenticated
-        and user.is_focal_point
-        and user.organisation_id in chair_organisation_ids()
-    )
+    if not (user.is_authenticated and user.is_focal_point):
+        return False
+    # Asked many times on one page; the answer is kept on the person object of this request.
+    cached: bool | None = getattr(user, "_is_chair", None)
+    if cached is None:
+        cached = user.organisation_id in chair_organisation_ids()
+        setattr(user, "_is_chair", cached)  # noqa: B010 - a per-request cache, not a model field
+    return cached
 
 
 def can_manage_members(user: AnyUser) -> bool:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
-from coordination.models import ChairTerm, Invitation, Organisation, Person
+from coordination.models import ChairTerm, Invitation, Organisation, Person, group_today
 
 DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL]
 
 
 def current_chair_term() -> ChairTerm | None:
-    return (
-        ChairTerm.objects.covering(timezone.localdate()).prefetch_related("organisations").first()
-    )
+    return ChairTerm.objects.covering(group_today()).prefetch_related("organisations").first()
 
 
 def member_directory(*, include_former: bool = False) -> QuerySet[Organisation]:

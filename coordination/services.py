@@ -15,11 +15,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from coordination import permissions
 from coordination.audit import acting_as
@@ -47,6 +48,14 @@ def _reject_unknown(fields: dict[str, Any], *, allowed: tuple[str, ...], what: s
 
 
 # What may be set on an organisation; the forms show these fields in this order.
+# Two saves racing past validation meet the database's unique constraints.
+SIMULTANEOUS_SAVE = ValidationError(
+    _lazy(
+        "Another organisation with the same name or acronym, or another permanent coordinator, "
+        "was saved at the same moment. Check the list and try again."
+    )
+)
+
 ORGANISATION_FIELDS = (
     "name",
     "acronym",
@@ -74,16 +83,23 @@ def unique_slug_for(acronym: str, *, exclude_pk: int | None = None) -> str:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Person, **fields: Any) -> Organisation:
-    _require(permissions.can_manage_members(actor))
+def organisation_create(*, actor: Person | None, **fields: Any) -> Organisation:
+    """Add a member organisation. `actor` None is the system (a management command)."""
+    if actor is not None:
+        _require(permissions.can_manage_members(actor))
     _reject_unknown(fields, allowed=ORGANISATION_FIELDS, what="Not organisation fields")
     organisation = Organisation(**fields)
     organisation.slug = unique_slug_for(organisation.acronym)
-    organisation.full_clean()
     with acting_as(actor):
         if organisation.is_permanent_coordinator:
+            # Stand the old coordinator down first, so the one-coordinator rule holds.
             _release_permanent_coordinator(exclude=None)
-        organisation.save()
+        organisation.full_clean()
+        try:
+            with transaction.atomic():
+                organisation.save()
+        except IntegrityError as error:
+            raise SIMULTANEOUS_SAVE from error
     return organisation
 
 
@@ -94,9 +110,14 @@ def organisation_update(
     _require(permissions.can_edit_organisation(actor, organisation))
     _reject_unknown(changes, allowed=ORGANISATION_FIELDS, what="Not organisation fields")
     with acting_as(actor):
-        if changes.get("is_permanent_coordinator") and not organisation.is_permanent_coordinator:
+        if changes.get("is_permanent_coordinator"):
+            # (Not `organisation.is_permanent_coordinator`: a bound form has already set it.)
             _release_permanent_coordinator(exclude=organisation.pk)
-        return save_versioned(organisation, expected_version=version, changes=changes)
+        try:
+            with transaction.atomic():
+                return save_versioned(organisation, expected_version=version, changes=changes)
+        except IntegrityError as error:
+            raise SIMULTANEOUS_SAVE from error
 
 
 def _release_permanent_coordinator(*, exclude: int | None) -> None:
@@ -137,6 +158,9 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
     ):
         # Otherwise the last secretariat account could lock everyone out of managing people.
         raise ValidationError(_("You cannot remove your own secretariat access."))
+    _check_role_has_organisation(
+        changes.get("role", person.role), changes.get("organisation", person.organisation)
+    )
     with acting_as(actor):
         return save_versioned(person, expected_version=version, changes=changes)
 
@@ -147,6 +171,20 @@ def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
     _reject_unknown(changes, allowed=PROFILE_FIELDS, what="Not profile fields")
     with acting_as(person):
         return save_versioned(person, expected_version=version, changes=changes)
+
+
+ROLES_OF_AN_ORGANISATION = {Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL}
+
+
+def _check_role_has_organisation(role: str, organisation: Organisation | None) -> None:
+    if role in ROLES_OF_AN_ORGANISATION and organisation is None:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Focal points, alternates and principals belong to an organisation."
+                )
+            }
+        )
 
 
 def _add_verified_address(person: Person) -> None:
@@ -193,18 +231,38 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("coordination:invitation_accept", kwargs={"token": token})
 
 
-def _issue_token(invitation: Invitation) -> str:
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = _hash_token(token)
-    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-    return token
+def _new_token_hash() -> str:
+    """A hash nobody holds the token of: the link is made when the email is sent."""
+    return _hash_token(secrets.token_urlsafe(32))
 
 
-def _send_on_commit(invitation: Invitation, token: str) -> None:
+def _send_on_commit(invitation: Invitation) -> None:
     from notifications.services import invitation_email_queue
 
-    url = invitation_url(token)
-    transaction.on_commit(lambda: invitation_email_queue(invitation_id=invitation.pk, url=url))
+    transaction.on_commit(lambda: invitation_email_queue(invitation_id=invitation.pk))
+
+
+@transaction.atomic
+def invitation_issue_link(*, invitation_id: int) -> tuple[Invitation, str] | None:
+    """Make the link for the email about to be sent, and return it with the invitation.
+
+    The token exists only in this email: it is made here, at sending, and only its hash is
+    kept, so it never waits in the broker. A later send makes a new link and the earlier one
+    stops working. None if the invitation was used or withdrawn meanwhile.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash_token(token)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "sent_at"])
+    return invitation, invitation_url(token)
 
 
 @transaction.atomic
@@ -227,10 +285,10 @@ def invitation_create(
         raise ValidationError(
             {"email": _("Someone with this email address already has an account.")}
         )
-    if role != Person.Role.OBSERVER and role != Person.Role.SECRETARIAT and organisation is None:
-        raise ValidationError(
-            {"organisation": _("Focal points and principals belong to an organisation.")}
-        )
+    _check_role_has_organisation(role, organisation)
+    if EmailAddress.objects.filter(email__iexact=email).exists():
+        # An address someone added to their own account cannot start a second account.
+        raise ValidationError({"email": _("This email address belongs to an existing account.")})
     with acting_as(actor):
         now = timezone.now()
         for earlier in Invitation.objects.select_for_update().filter(
@@ -245,10 +303,17 @@ def invitation_create(
             organisation=organisation,
             invited_by=actor,
         )
-        token = _issue_token(invitation)
+        invitation.token_hash = _new_token_hash()
+        invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.full_clean()
-        invitation.save()
-    _send_on_commit(invitation, token)
+        try:
+            with transaction.atomic():
+                invitation.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                {"email": _("This address was invited by someone else a moment ago.")}
+            ) from error
+    _send_on_commit(invitation)
     return invitation
 
 
@@ -260,10 +325,11 @@ def invitation_resend(*, invitation: Invitation, actor: Person) -> Invitation:
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(_("This invitation was already used or withdrawn."))
     with acting_as(actor):
-        token = _issue_token(invitation)
+        invitation.token_hash = _new_token_hash()  # the old link stops working now
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.sent_at = None
         invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
-    _send_on_commit(invitation, token)
+    _send_on_commit(invitation)
     return invitation
 
 
@@ -318,7 +384,10 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Person:
     create an account: the second finds it accepted.
     """
     invitation = invitation_for_token(token, for_update=True)
-    if Person.objects.filter(email__iexact=invitation.email).exists():
+    if (
+        Person.objects.filter(email__iexact=invitation.email).exists()
+        or EmailAddress.objects.filter(email__iexact=invitation.email).exists()
+    ):
         raise InvitationInvalid(
             _("An account with this email address already exists. Log in instead.")
         )

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import permissions, selectors, services
+from coordination.audit import describe_changes
 from coordination.editing import apply_errors, versioned_edit
 from coordination.forms import (
     AcceptInvitationForm,
@@ -293,24 +294,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # --- Audit history -----------------------------------------------------------------------------
 
 
-def _change_rows(entry: LogEntry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each change; many-to-many changes say what was added or removed."""
-    verbs = {"add": _("added"), "delete": _("removed"), "clear": _("cleared")}
-    labels = dict(zip(entry.changes_dict, entry.changes_display_dict, strict=False))
-    rows = []
-    for field, change in (entry.changes or {}).items():
-        label = labels.get(field, field)
-        if isinstance(change, dict):  # auditlog's shape for many-to-many fields
-            objects = ", ".join(map(str, change.get("objects", [])))
-            rows.append(
-                (label, "", f"{verbs.get(str(change.get('operation')), '')} {objects}".strip())
-            )
-        else:
-            display = entry.changes_display_dict.get(label, change)
-            rows.append((label, display[0], display[1]))
-    return rows
-
-
 AUDITED_MODELS = [
     ("organisation", _lazy("Organisations")),
     ("person", _lazy("People")),
@@ -330,8 +313,7 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
         if object_id.isdigit():
             entries = entries.filter(object_pk=object_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    for entry in page:
-        entry.rows = _change_rows(entry)
+    describe_changes(page)
     return render(
         request,
         "coordination/audit_log.html",
@@ -342,6 +324,10 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
             "model_choices": AUDITED_MODELS,
         },
     )
+
+
+def email_managed_by_secretariat(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "coordination/email_managed.html", status=404)
 
 
 # --- Health ------------------------------------------------------------------------------------

@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-from django.utils import timezone
-
 from notifications.emails import render_email
 
 logger = logging.getLogger(__name__)
 
 
-def invitation_email_send(*, invitation_id: int, url: str) -> bool:
-    """Send the invitation with its link; False if it was withdrawn or used meanwhile."""
-    from coordination.models import Invitation
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Send the invitation with a fresh link; False if it was withdrawn or used meanwhile."""
+    from coordination.services import invitation_issue_link
 
-    invitation = (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
-        .first()
-    )
-    if invitation is None:
+    issued = invitation_issue_link(invitation_id=invitation_id)
+    if issued is None:
         return False
+    invitation, url = issued
     message = render_email(
         "notifications/email/invitation",
         to=[invitation.email],
@@ -31,17 +25,15 @@ def invitation_email_send(*, invitation_id: int, url: str) -> bool:
         language=getattr(invitation.invited_by, "language", None),
     )
     message.send()
-    with transaction.atomic():
-        type(invitation).objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
     return True
 
 
-def invitation_email_queue(*, invitation_id: int, url: str) -> None:
+def invitation_email_queue(*, invitation_id: int) -> None:
     """Hand the invitation to a worker; if the broker is unreachable, send it right here."""
     from notifications.tasks import send_invitation_email
 
     try:
-        send_invitation_email.delay(invitation_id=invitation_id, url=url)
+        send_invitation_email.delay(invitation_id=invitation_id)
     except Exception:
         # The broker is down (kombu raises OperationalError, redis its own ConnectionError).
         # The person is waiting for this email, so send it now rather than lose it.
@@ -49,7 +41,7 @@ def invitation_email_queue(*, invitation_id: int, url: str) -> None:
             "Could not queue invitation %s; sending it directly", invitation_id, exc_info=True
         )
         try:
-            invitation_email_send(invitation_id=invitation_id, url=url)
+            invitation_email_send(invitation_id=invitation_id)
         except Exception:
             logger.exception(
                 "Could not send invitation %s; it can be sent again from the invitations page",

@@ -14,8 +14,8 @@ from notifications.services import invitation_email_send
     retry_backoff_max=30 * 60,
     max_retries=6,
 )
-def send_invitation_email(*, invitation_id: int, url: str) -> bool:
-    return invitation_email_send(invitation_id=invitation_id, url=url)
+def send_invitation_email(*, invitation_id: int) -> bool:
+    return invitation_email_send(invitation_id=invitation_id)
 
 
 @shared_task

@@ -360,7 +360,7 @@ def test_chairs_must_use_two_factor_when_the_setting_says_so(
     assert client.get(reverse("dashboard")).url == reverse("mfa_activate_totp")
 
 
-def test_session_ends_after_the_idle_time(settings):
+def test_idle_timeout_settings(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 3600
 
@@ -443,3 +443,133 @@ def test_mismatched_passwords_are_explained(client, invitation_token):
 
 def test_health_answers_without_login(client):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+# --- Found in review ------------------------------------------------------------------------------
+
+
+def test_secretariat_names_a_new_permanent_coordinator_from_the_form(
+    client, secretariat, organisation
+):
+    login(client, secretariat)
+    url = reverse("coordination:organisation_edit", args=[organisation.slug])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    data.update({"is_permanent_coordinator": "on", "is_working_group_member": "on"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Organisation.objects.get(is_permanent_coordinator=True) == organisation
+
+
+def test_an_address_added_to_an_account_cannot_be_invited(secretariat, focal_point, organisation):
+    from allauth.account.models import EmailAddress
+    from django.core.exceptions import ValidationError
+
+    EmailAddress.objects.create(user=focal_point, email="second@example.org", verified=False)
+    with pytest.raises(ValidationError):
+        services.invitation_create(
+            actor=secretariat,
+            email="second@example.org",
+            role="principal",
+            organisation=organisation,
+        )
+
+
+def test_people_cannot_manage_their_own_login_addresses(client, focal_point):
+    response = login(client, focal_point).post(
+        reverse("account_email"), {"email": "other@example.org", "action_add": ""}
+    )
+    assert response.status_code == 404
+    assert list(focal_point.emailaddress_set.values_list("email", flat=True)) == [focal_point.email]
+
+
+def test_without_two_factor_the_secretariat_reaches_only_its_setup(client, organisation):
+    person = factories.SecretariatFactory(organisation=organisation)
+    client.post(reverse("account_login"), {"login": person.email, "password": factories.PASSWORD})
+    for url in (reverse("account_change_password"), reverse("coordination:invitation_list")):
+        assert client.get(url).url == reverse("mfa_activate_totp")
+
+
+def test_a_focal_point_cannot_be_left_without_an_organisation(secretariat, focal_point):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.person_update(
+            person=focal_point, actor=secretariat, version=focal_point.version, organisation=None
+        )
+
+
+def test_session_ends_after_the_idle_time(client, focal_point, settings):
+    import time_machine
+
+    client.post(
+        reverse("account_login"), {"login": focal_point.email, "password": factories.PASSWORD}
+    )
+    start = timezone.now()
+    with time_machine.travel(
+        start + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60), tick=False
+    ):
+        assert client.get(reverse("dashboard")).status_code == 200  # active: the clock starts again
+    with time_machine.travel(
+        start + timedelta(seconds=2 * settings.SESSION_COOKIE_AGE - 120), tick=False
+    ):
+        assert client.get(reverse("dashboard")).status_code == 200
+    with time_machine.travel(
+        start + timedelta(seconds=3 * settings.SESSION_COOKIE_AGE), tick=False
+    ):
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "grow"),
+    [
+        ("coordination:audit_log", "changes"),
+        ("coordination:person_list", "people"),
+        ("dashboard", "organisations"),
+    ],
+)
+def test_page_queries_do_not_grow_with_rows(client, secretariat, name, grow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, secretariat)
+    url = reverse(name)
+
+    def add_rows(n):
+        for _ in range(n):
+            org = factories.OrganisationFactory()
+            person = factories.PersonFactory(organisation=org)
+            services.person_update(
+                person=person,
+                actor=secretariat,
+                version=person.version,
+                role=Person.Role.ALTERNATE,
+                organisation=factories.OrganisationFactory(),
+            )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add_rows(2)
+    client.get(url)
+    small = count()
+    add_rows(25)
+    assert count() == small
+
+
+def test_organisation_page_queries_do_not_grow_with_people(client, focal_point, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, focal_point)
+    client.get(organisation.get_absolute_url())
+    with CaptureQueriesContext(connection) as small:
+        client.get(organisation.get_absolute_url())
+    factories.PersonFactory.create_batch(20, organisation=organisation)
+    with CaptureQueriesContext(connection) as large:
+        client.get(organisation.get_absolute_url())
+    assert len(large) == len(small)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coordination.models import Organisation, Person
-from coordination.services import person_create
+from coordination.services import organisation_create, person_create
 
 
 class Command(BaseCommand):
@@ -36,18 +36,21 @@ class Command(BaseCommand):
             raise CommandError(f"{email} already has an account.")
         organisation = None
         if options["organisation"]:
-            organisation = Organisation.objects.filter(acronym=options["organisation"]).first()
+            organisation = Organisation.objects.filter(
+                acronym__iexact=options["organisation"]
+            ).first()
             if organisation is None:
-                from coordination.services import unique_slug_for
-
-                organisation = Organisation.objects.create(
-                    acronym=options["organisation"],
-                    name=options["organisation_name"] or options["organisation"],
-                    slug=unique_slug_for(options["organisation"]),
-                    is_permanent_coordinator=not Organisation.objects.filter(
-                        is_permanent_coordinator=True
-                    ).exists(),
-                )
+                try:
+                    organisation = organisation_create(
+                        actor=None,
+                        acronym=options["organisation"],
+                        name=options["organisation_name"] or options["organisation"],
+                        is_permanent_coordinator=not Organisation.objects.filter(
+                            is_permanent_coordinator=True
+                        ).exists(),
+                    )
+                except ValidationError as error:
+                    raise CommandError(" ".join(error.messages)) from error
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Password (again): "):
             raise CommandError("The two passwords are not the same.")

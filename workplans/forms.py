@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.forms import VersionedModelForm
+from coordination.models import Organisation, Person
+from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
+from workplans.services import AREA_FIELDS, ITEM_FIELDS, ITEM_FIELDS_FOR_MEMBERS, PLAN_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WorkPlanForm(VersionedModelForm):
+    class Meta:
+        model = WorkPlan
+        fields = list(PLAN_FIELDS)
+        widgets = {"adopted_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+
+
+class PriorityAreaForm(VersionedModelForm):
+    class Meta:
+        model = PriorityArea
+        fields = list(AREA_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+        self.fields["position"].required = False
+
+
+class WorkItemForm(VersionedModelForm):
+    """The whole item, for the secretariat and the chairs."""
+
+    class Meta:
+        model = WorkItem
+        fields = list(ITEM_FIELDS)
+        widgets = {
+            "start_on": DATE,
+            "due_on": DATE,
+            "contributing_organisations": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, plan: WorkPlan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+        plan = plan or (self.instance.priority_area.plan if self.instance.pk else None)
+        if plan is not None and "priority_area" in self.fields:
+            self._narrow("priority_area", plan.priority_areas.all())
+        if "lead_organisation" in self.fields:
+            self._narrow("lead_organisation", Organisation.objects.current())
+            self._narrow("contributing_organisations", Organisation.objects.current())
+        self._narrow(
+            "owner",
+            Person.objects.filter(is_active=True)
+            .exclude(organisation=None)
+            .select_related("organisation")
+            .order_by("organisation__acronym", "full_name"),
+        )
+        owner = self.fields.get("owner")
+        if isinstance(owner, forms.ModelChoiceField):
+            owner.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.acronym})"  # type: ignore[method-assign]
+            owner.help_text = _("A person of the lead or a contributing organisation.")
+
+    def _narrow(self, name: str, queryset: Any) -> None:
+        field = self.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = queryset
+
+
+class MemberWorkItemForm(WorkItemForm):
+    """What the focal points of the item's organisations change."""
+
+    class Meta(WorkItemForm.Meta):
+        fields = list(ITEM_FIELDS_FOR_MEMBERS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        item = self.instance
+        organisation_ids = [
+            item.lead_organisation_id,
+            *(o.pk for o in item.contributing_organisations.all()),
+        ]
+        self._narrow(
+            "owner",
+            Person.objects.filter(is_active=True, organisation_id__in=organisation_ids)
+            .select_related("organisation")
+            .order_by("organisation__acronym", "full_name"),
+        )
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["reported_on", "status", "percent_complete", "narrative"]
+        widgets = {
+            "reported_on": DATE,
+            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "percent_complete": forms.NumberInput(
+                attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric"}
+            ),
+        }
+        help_texts = {
+            "narrative": _("What was done since the last update, and what comes next."),
+        }
+
+    def __init__(self, *args: Any, item: WorkItem, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": item.status,
+                "percent_complete": item.percent_complete,
+                "reported_on": timezone.localdate(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on"]
+        widgets = {"due_on": DATE}

@@ -1,0 +1,237 @@
+"""Reads of work plans with the joins their pages need, so that a page's number of queries does
+not grow with the rows it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import chain
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from workplans.models import (
+    DUE_SOON_DAYS,
+    Milestone,
+    PriorityArea,
+    ProgressUpdate,
+    WorkItem,
+    WorkPlan,
+)
+
+
+def work_items() -> QuerySet[WorkItem]:
+    """Items with what a row shows: area, plan, lead, owner and contributors."""
+    return WorkItem.objects.select_related(
+        "priority_area__plan", "lead_organisation", "owner"
+    ).prefetch_related("contributing_organisations")
+
+
+def items_for_organisation(organisation_id: int) -> QuerySet[WorkItem]:
+    """Items an organisation leads or contributes to, without the duplicates a join makes."""
+    through = WorkItem.contributing_organisations.through
+    contributed = through.objects.filter(organisation_id=organisation_id).values("workitem_id")
+    return work_items().filter(Q(lead_organisation_id=organisation_id) | Q(pk__in=contributed))
+
+
+# --- A plan's overview ---------------------------------------------------------------------------
+
+
+@dataclass
+class AreaSummary:
+    area: PriorityArea
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    average_percent: float = 0.0
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [
+            (value, label, self.counts.get(value, 0)) for value, label in WorkItem.Status.choices
+        ]
+
+
+def plan_overview(plan: WorkPlan) -> list[AreaSummary]:
+    """Each priority area with its items counted by status and their average completion.
+
+    Two queries whatever the number of items: the areas, and one grouped count.
+    """
+    summaries = {area.pk: AreaSummary(area=area) for area in plan.priority_areas.all()}
+    rows = (
+        WorkItem.objects.filter(priority_area__plan=plan)
+        .values("priority_area_id", "status")
+        .annotate(n=Count("pk"), percent=Avg("percent_complete"))
+        .order_by()
+    )
+    weighted: dict[int, float] = {}
+    for row in rows:
+        summary = summaries[row["priority_area_id"]]
+        summary.counts[row["status"]] = row["n"]
+        summary.total += row["n"]
+        if row["status"] != WorkItem.Status.CANCELLED:
+            weighted[summary.area.pk] = weighted.get(summary.area.pk, 0) + row["percent"] * row["n"]
+    for summary in summaries.values():
+        counted = summary.total - summary.counts.get(WorkItem.Status.CANCELLED, 0)
+        summary.average_percent = weighted.get(summary.area.pk, 0) / counted if counted else 0.0
+    return list(summaries.values())
+
+
+def plan_due_soon(plan: WorkPlan, *, today: date | None = None, limit: int = 15) -> list[WorkItem]:
+    today = today or timezone.localdate()
+    return list(
+        work_items()
+        .filter(priority_area__plan=plan)
+        .due_between(today, today + timedelta(days=DUE_SOON_DAYS))
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def plan_overdue(plan: WorkPlan, *, today: date | None = None, limit: int = 15) -> list[WorkItem]:
+    today = today or timezone.localdate()
+    return list(
+        work_items()
+        .filter(priority_area__plan=plan)
+        .overdue(today)
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+# --- An item's page ------------------------------------------------------------------------------
+
+
+def item_detail(pk: int) -> WorkItem:
+    return (
+        work_items()
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk"))
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: Any
+    kind: str  # "update" or "change"
+    update: ProgressUpdate | None = None
+    change: LogEntry | None = None
+
+
+def item_timeline(item: WorkItem) -> list[TimelineEntry]:
+    """Progress updates and recorded changes of the item and its milestones, newest first.
+
+    The audit row written by a progress update (the status it set) is left out: the update
+    itself says it.
+    """
+    updates = ProgressUpdate.objects.filter(item=item).select_related("author", "organisation")
+    item_type = ContentType.objects.get_for_model(WorkItem)
+    milestone_type = ContentType.objects.get_for_model(Milestone)
+    milestone_ids = [str(m.pk) for m in item.milestones.all()]
+    changes = (
+        LogEntry.objects.filter(
+            Q(content_type=item_type, object_pk=str(item.pk))
+            | Q(content_type=milestone_type, object_pk__in=milestone_ids)
+        )
+        .exclude(additional_data__has_key="progress_update")
+        .select_related("actor", "content_type")
+    )
+    entries = chain(
+        (TimelineEntry(at=u.created_at, kind="update", update=u) for u in updates),
+        (TimelineEntry(at=c.timestamp, kind="change", change=c) for c in changes),
+    )
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+# --- The dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationWork:
+    overdue: list[WorkItem]
+    due_soon: list[WorkItem]
+    stale: list[WorkItem]
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.due_soon or self.stale)
+
+
+def organisation_work(organisation_id: int, *, limit: int = 20) -> OrganisationWork:
+    """What needs the organisation: its items overdue, due in the next 30 days, or stale."""
+    today, now = timezone.localdate(), timezone.now()
+    items = items_for_organisation(organisation_id)
+    return OrganisationWork(
+        overdue=list(items.overdue(today).order_by("due_on", "pk")[:limit]),
+        due_soon=list(
+            items.due_between(today, today + timedelta(days=DUE_SOON_DAYS)).order_by(
+                "due_on", "pk"
+            )[:limit]
+        ),
+        stale=list(
+            items.stale(now).exclude(due_on__lt=today).order_by("last_progress_at", "pk")[:limit]
+        ),
+    )
+
+
+# --- The annual report ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReportArea:
+    area: PriorityArea
+    items: list[WorkItem]
+
+
+def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
+    """Per priority area, the items active in `year` with that year's progress updates.
+
+    An item is in the report if its dates overlap the year or it had an update in it. Its
+    status and percent are as at the end of the year: those of its last update that year or
+    before, else (for the current year, or an item never updated) its own.
+    """
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    last_by_year_end = ProgressUpdate.objects.filter(
+        item=OuterRef("pk"), reported_on__lte=end
+    ).order_by("-reported_on", "-created_at")
+    updated_in_year = ProgressUpdate.objects.filter(reported_on__range=(start, end)).values(
+        "item_id"
+    )
+    items = (
+        work_items()
+        .filter(priority_area__plan=plan)
+        .filter(
+            Q(pk__in=updated_in_year)
+            | (
+                (Q(start_on__isnull=True) | Q(start_on__lte=end))
+                & (Q(due_on__isnull=True) | Q(due_on__gte=start))
+                & Q(created_at__date__lte=end)
+            )
+        )
+        .annotate(
+            status_at_year_end=Subquery(last_by_year_end.values("status")[:1]),
+            percent_at_year_end=Subquery(last_by_year_end.values("percent_complete")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.filter(reported_on__range=(start, end))
+                .select_related("organisation", "author")
+                .order_by("reported_on", "created_at"),
+                to_attr="updates_in_year",
+            )
+        )
+        .order_by("priority_area__position", "due_on", "pk")
+    )
+    by_area: dict[int, list[WorkItem]] = {}
+    for item in items:
+        if end < timezone.localdate() and item.status_at_year_end:
+            item.report_status = item.status_at_year_end
+            item.report_percent = item.percent_at_year_end
+        else:
+            item.report_status = item.status
+            item.report_percent = item.percent_complete
+        item.report_status_label = WorkItem.Status(item.report_status).label
+        by_area.setdefault(item.priority_area_id, []).append(item)
+    return [ReportArea(area=a, items=by_area.get(a.pk, [])) for a in plan.priority_areas.all()]

@@ -1,0 +1,265 @@
+"""Every change to work plans goes through these functions: permission, validation, the version
+check, the audit row (auditlog, same transaction)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination.audit import acting_as
+from coordination.models import Organisation, Person
+from coordination.versioning import bump_version, save_versioned
+from workplans import permissions
+from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
+
+# What may be set, in the order the forms show it.
+PLAN_FIELDS = ("title", "first_year", "last_year", "status", "adopted_on", "description")
+AREA_FIELDS = ("title", "description", "position")
+# Focal points of the item's organisations change these; moving an item, or changing who leads
+# or contributes, is the secretariat's or the chair's.
+ITEM_FIELDS_FOR_MEMBERS = (
+    "title",
+    "description",
+    "owner",
+    "start_on",
+    "due_on",
+    "status",
+    "percent_complete",
+)
+ITEM_FIELDS = (
+    "priority_area",
+    "title",
+    "description",
+    "kind",
+    "lead_organisation",
+    "contributing_organisations",
+    "owner",
+    "start_on",
+    "due_on",
+    "status",
+    "percent_complete",
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _reject_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields).difference(allowed)
+    if unknown:
+        raise TypeError(f"Fields this service does not set: {sorted(unknown)}")
+
+
+# --- Plans and priority areas --------------------------------------------------------------------
+
+
+@transaction.atomic
+def work_plan_create(*, actor: Person, **fields: Any) -> WorkPlan:
+    _require(permissions.can_manage_plans(actor))
+    _reject_unknown(fields, PLAN_FIELDS)
+    plan = WorkPlan(**fields)
+    plan.full_clean()
+    with acting_as(actor):
+        plan.save()
+    return plan
+
+
+@transaction.atomic
+def work_plan_update(*, plan: WorkPlan, actor: Person, version: int, **changes: Any) -> WorkPlan:
+    _require(permissions.can_manage_plans(actor))
+    _reject_unknown(changes, PLAN_FIELDS)
+    with acting_as(actor):
+        return save_versioned(plan, expected_version=version, changes=changes)
+
+
+@transaction.atomic
+def priority_area_create(
+    *, plan: WorkPlan, actor: Person, title: str, description: str = "", position: int | None = None
+) -> PriorityArea:
+    _require(permissions.can_manage_plans(actor))
+    if position is None:
+        last = plan.priority_areas.order_by("-position").values_list("position", flat=True).first()
+        position = 1 if last is None else last + 1
+    area = PriorityArea(plan=plan, title=title, description=description, position=position)
+    area.full_clean()
+    with acting_as(actor):
+        area.save()
+    return area
+
+
+@transaction.atomic
+def priority_area_update(
+    *, area: PriorityArea, actor: Person, version: int, **changes: Any
+) -> PriorityArea:
+    _require(permissions.can_manage_plans(actor))
+    _reject_unknown(changes, AREA_FIELDS)
+    with acting_as(actor):
+        return save_versioned(area, expected_version=version, changes=changes)
+
+
+# --- Work items ----------------------------------------------------------------------------------
+
+
+def _check_owner(owner: Person | None, organisation_ids: set[int]) -> None:
+    if owner is not None and (not owner.is_active or owner.organisation_id not in organisation_ids):
+        raise ValidationError(
+            {
+                "owner": _(
+                    "The owner must be an active person of the lead or a contributing organisation."
+                )
+            }
+        )
+
+
+def _check_status(status: str, percent_complete: int) -> None:
+    if status == WorkItem.Status.DONE and percent_complete != 100:
+        raise ValidationError({"percent_complete": _("A done item is 100% complete.")})
+
+
+@transaction.atomic
+def work_item_create(
+    *,
+    actor: Person,
+    priority_area: PriorityArea,
+    title: str,
+    lead_organisation: Organisation,
+    contributing_organisations: list[Organisation] | None = None,
+    **fields: Any,
+) -> WorkItem:
+    _require(permissions.can_manage_plans(actor))
+    _reject_unknown(fields, ITEM_FIELDS)
+    contributors = [o for o in (contributing_organisations or []) if o.pk != lead_organisation.pk]
+    _check_owner(fields.get("owner"), {lead_organisation.pk, *(o.pk for o in contributors)})
+    item = WorkItem(
+        priority_area=priority_area, title=title, lead_organisation=lead_organisation, **fields
+    )
+    item.full_clean()
+    with acting_as(actor):
+        item.save()
+        item.contributing_organisations.set(contributors)
+    return item
+
+
+@transaction.atomic
+def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: Any) -> WorkItem:
+    """Edit an item. Focal points of its organisations change its content and dates; the
+    secretariat and the chairs also move it and change who leads or contributes."""
+    _require(permissions.can_edit_item(actor, item))
+    allowed = ITEM_FIELDS if permissions.can_manage_plans(actor) else ITEM_FIELDS_FOR_MEMBERS
+    _reject_unknown(changes, allowed)
+    contributors = changes.pop("contributing_organisations", None)
+    lead = changes.get("lead_organisation", item.lead_organisation)
+    contributor_ids = (
+        {o.pk for o in contributors}
+        if contributors is not None
+        else set(item.contributing_organisations.values_list("pk", flat=True))
+    )
+    contributor_ids.discard(lead.pk)
+    _check_owner(changes.get("owner", item.owner), {lead.pk, *contributor_ids})
+    _check_status(
+        changes.get("status", item.status), changes.get("percent_complete", item.percent_complete)
+    )
+    with acting_as(actor):
+        item = save_versioned(item, expected_version=version, changes=changes)
+        if contributors is not None and contributor_ids != set(
+            item.contributing_organisations.values_list("pk", flat=True)
+        ):
+            item.contributing_organisations.set(contributor_ids)
+    return item
+
+
+@transaction.atomic
+def progress_update_post(
+    *,
+    item: WorkItem,
+    actor: Person,
+    narrative: str,
+    status: str,
+    percent_complete: int,
+    reported_on: date | None = None,
+) -> ProgressUpdate:
+    """Post a dated narrative; the item takes its status and percent.
+
+    The item row is locked while the update is written, so two updates posted at once are
+    applied one after the other, and the item's version moves on (an edit form opened before
+    the update notices it).
+    """
+    _require(permissions.can_post_update(actor, item))
+    narrative = narrative.strip()
+    reported_on = reported_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not narrative:
+        errors["narrative"] = _("Say what progress was made.")
+    if status not in WorkItem.Status.values:
+        errors["status"] = _("Choose a status.")
+    if not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = _("Give a percentage between 0 and 100.")
+    if reported_on > timezone.localdate():
+        errors["reported_on"] = _("Progress cannot be reported for a future date.")
+    if errors:
+        raise ValidationError(errors)
+    _check_status(status, percent_complete)
+
+    item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    organisation_ids = permissions.organisation_ids_of(item)
+    organisation_id = (
+        actor.organisation_id
+        if actor.organisation_id in organisation_ids
+        else item.lead_organisation_id
+    )
+    update = ProgressUpdate.objects.create(
+        item=item,
+        author=actor,
+        organisation_id=organisation_id,
+        reported_on=reported_on,
+        narrative=narrative,
+        status=status,
+        percent_complete=percent_complete,
+    )
+    with acting_as(actor, progress_update=update.pk):
+        item.status = status
+        item.percent_complete = percent_complete
+        item.last_progress_at = timezone.now()
+        item.save(update_fields=["status", "percent_complete", "last_progress_at"])
+    bump_version(item)
+    return update
+
+
+# --- Milestones ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_add(
+    *, item: WorkItem, actor: Person, title: str, due_on: date | None = None
+) -> Milestone:
+    _require(permissions.can_edit_item(actor, item))
+    milestone = Milestone(item=item, title=title.strip(), due_on=due_on)
+    milestone.full_clean()
+    with acting_as(actor):
+        milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(*, milestone: Milestone, actor: Person, done: bool) -> Milestone:
+    _require(permissions.can_edit_item(actor, milestone.item))
+    done_on = timezone.localdate() if done else None
+    if milestone.is_done != done:
+        with acting_as(actor):
+            milestone.done_on = done_on
+            milestone.save(update_fields=["done_on"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, milestone: Milestone, actor: Person) -> None:
+    _require(permissions.can_edit_item(actor, milestone.item))
+    with acting_as(actor):
+        milestone.delete()
