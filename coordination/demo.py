@@ -9,6 +9,7 @@ row as it should be and writes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -260,6 +261,25 @@ DEMONSTRATION_TERM_NOTE = (
     "Demonstration term: the public record stops at the 2022 co-chairs, ICMPD and UNODC, whom the "
     "demonstration keeps in the chair for the current year."
 )
+
+
+DemoLoader = Callable[[], dict[str, int]]
+_loaders: list[DemoLoader] = []
+
+
+def register(loader: DemoLoader) -> DemoLoader:
+    """Later capabilities add their demonstration data here (from their AppConfig.ready)."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+    return loader
+
+
+def load_everything() -> dict[str, int]:
+    """The group first, then each app's data, which may refer to the group's people."""
+    written = load_demo_group()
+    for loader in _loaders:
+        written |= loader()
+    return written
 
 
 def email_key(acronym: str) -> str:

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from coordination import permissions, selectors, services
 from coordination.audit import describe_changes
+from coordination.dashboard import panels_for
 from coordination.editing import apply_errors, versioned_edit
 from coordination.forms import (
     AcceptInvitationForm,
@@ -61,6 +63,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "member_count": len(organisations),
             "working_group": [o for o in organisations if o.is_working_group_member],
             "is_chair": permissions.is_chair(request.user),
+        "panels": [render_to_string(p.template, p.context, request) for p in panels_for(request.user)],
         },
     )
 

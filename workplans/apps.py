@@ -6,4 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkplansConfig(AppConfig):
     name = "workplans"
-    verbose_name = _("Workplans")
+    verbose_name = _("Work plans")
+
+    def ready(self) -> None:
+        from workplans import dashboard, demo  # noqa: F401 - register the dashboard panel and demo data

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from xhtml2pdf import pisa
 
+from coordination.audit import describe_changes
 from coordination.editing import apply_errors, versioned_edit
 from coordination.views import AuthenticatedRequest
 from workplans import permissions, selectors, services
@@ -65,6 +66,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "due_soon": selectors.plan_due_soon(plan, today=today),
             "overdue": selectors.plan_overdue(plan, today=today),
             "statuses": WorkItem.Status.choices,
+        "today": today,
             "can_manage": permissions.can_manage_plans(request.user),
             "report_year": min(max(today.year, plan.first_year), plan.last_year),
         },
@@ -204,12 +206,14 @@ def _item_or_404(pk: int) -> WorkItem:
 def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item_or_404(pk)
     can_edit = permissions.can_edit_item(request.user, item)
+    timeline = selectors.item_timeline(item)
+    describe_changes([entry.change for entry in timeline if entry.change is not None])
     return render(
         request,
         "workplans/item_detail.html",
         {
             "item": item,
-            "timeline": selectors.item_timeline(item),
+            "timeline": timeline,
             "can_edit": can_edit,
             "update_form": ProgressUpdateForm(item=item) if can_edit else None,
             "milestone_form": MilestoneForm() if can_edit else None,

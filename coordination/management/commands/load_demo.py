@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_demo_group
+from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_everything
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="", help="The address to print with the logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        written = load_demo_group()
+        written = load_everything()
         summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in written.items())
         self.stdout.write(self.style.SUCCESS(f"Demonstration group ready ({summary} written)."))
         if options["logins"]:
