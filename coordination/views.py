@@ -63,7 +63,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "member_count": len(organisations),
             "working_group": [o for o in organisations if o.is_working_group_member],
             "is_chair": permissions.is_chair(request.user),
-        "panels": [render_to_string(p.template, p.context, request) for p in panels_for(request.user)],
+            "panels": [
+                render_to_string(p.template, p.context, request) for p in panels_for(request.user)
+            ],
         },
     )
 

@@ -73,3 +73,54 @@ class ChairTermFactory(DjangoModelFactory):
     ) -> None:
         if create and extracted:
             self.organisations.set(extracted)
+
+
+class WorkPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "workplans.WorkPlan"
+
+    title = factory.Sequence(lambda n: f"Work plan {n}")
+    first_year = 2024
+    last_year = 2027
+    status = "adopted"
+    adopted_on = date(2024, 1, 15)
+
+
+class PriorityAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = "workplans.PriorityArea"
+
+    plan = factory.SubFactory(WorkPlanFactory)
+    title = factory.Sequence(lambda n: f"Priority area {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class WorkItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "workplans.WorkItem"
+        skip_postgeneration_save = True
+
+    priority_area = factory.SubFactory(PriorityAreaFactory)
+    title = factory.Sequence(lambda n: f"Work item {n}")
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    status = "on_track"
+    percent_complete = 20
+
+    @factory.post_generation
+    def contributing_organisations(
+        item, create: bool, extracted: list[Organisation] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            item.contributing_organisations.set(extracted)
+
+
+class ProgressUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = "workplans.ProgressUpdate"
+
+    item = factory.SubFactory(WorkItemFactory)
+    author = factory.SubFactory(PersonFactory)
+    organisation = factory.SelfAttribute("item.lead_organisation")
+    narrative = "Progress was made."
+    status = "on_track"
+    percent_complete = 30

@@ -36,6 +36,13 @@ class PriorityAreaForm(VersionedModelForm):
         self.fields["position"].required = False
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return (
+            f"{obj.full_name} ({obj.organisation.acronym})" if obj.organisation else obj.full_name
+        )
+
+
 class WorkItemForm(VersionedModelForm):
     """The whole item, for the secretariat and the chairs."""
 
@@ -48,6 +55,7 @@ class WorkItemForm(VersionedModelForm):
             "contributing_organisations": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"owner": PersonChoiceField}
 
     def __init__(self, *args: Any, plan: WorkPlan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,10 +73,10 @@ class WorkItemForm(VersionedModelForm):
             .select_related("organisation")
             .order_by("organisation__acronym", "full_name"),
         )
-        owner = self.fields.get("owner")
-        if isinstance(owner, forms.ModelChoiceField):
-            owner.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.acronym})"  # type: ignore[method-assign]
-            owner.help_text = _("A person of the lead or a contributing organisation.")
+        if "owner" in self.fields:
+            self.fields["owner"].help_text = _(
+                "A person of the lead or a contributing organisation."
+            )
 
     def _narrow(self, name: str, queryset: Any) -> None:
         field = self.fields.get(name)

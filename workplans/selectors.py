@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from workplans.models import (
@@ -19,18 +19,22 @@ from workplans.models import (
     PriorityArea,
     ProgressUpdate,
     WorkItem,
+    WorkItemQuerySet,
     WorkPlan,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
-def work_items() -> QuerySet[WorkItem]:
+
+def work_items() -> WorkItemQuerySet:
     """Items with what a row shows: area, plan, lead, owner and contributors."""
     return WorkItem.objects.select_related(
         "priority_area__plan", "lead_organisation", "owner"
     ).prefetch_related("contributing_organisations")
 
 
-def items_for_organisation(organisation_id: int) -> QuerySet[WorkItem]:
+def items_for_organisation(organisation_id: int) -> WorkItemQuerySet:
     """Items an organisation leads or contributes to, without the duplicates a join makes."""
     through = WorkItem.contributing_organisations.through
     contributed = through.objects.filter(organisation_id=organisation_id).values("workitem_id")
@@ -48,7 +52,7 @@ class AreaSummary:
     average_percent: float = 0.0
 
     @property
-    def status_counts(self) -> list[tuple[str, str, int]]:
+    def status_counts(self) -> list[tuple[str, StrOrPromise, int]]:
         return [
             (value, label, self.counts.get(value, 0)) for value, label in WorkItem.Status.choices
         ]
@@ -179,9 +183,21 @@ def organisation_work(organisation_id: int, *, limit: int = 20) -> OrganisationW
 
 
 @dataclass
+class ReportRow:
+    item: WorkItem
+    status: str
+    percent: int
+    updates: list[ProgressUpdate]
+
+    @property
+    def status_label(self) -> StrOrPromise:
+        return WorkItem.Status(self.status).label
+
+
+@dataclass
 class ReportArea:
     area: PriorityArea
-    items: list[WorkItem]
+    rows: list[ReportRow]
 
 
 def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
@@ -224,14 +240,14 @@ def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
         )
         .order_by("priority_area__position", "due_on", "pk")
     )
-    by_area: dict[int, list[WorkItem]] = {}
+    by_area: dict[int, list[ReportRow]] = {}
     for item in items:
-        if end < timezone.localdate() and item.status_at_year_end:
-            item.report_status = item.status_at_year_end
-            item.report_percent = item.percent_at_year_end
-        else:
-            item.report_status = item.status
-            item.report_percent = item.percent_complete
-        item.report_status_label = WorkItem.Status(item.report_status).label
-        by_area.setdefault(item.priority_area_id, []).append(item)
-    return [ReportArea(area=a, items=by_area.get(a.pk, [])) for a in plan.priority_areas.all()]
+        past_year = end < timezone.localdate() and item.status_at_year_end
+        row = ReportRow(
+            item=item,
+            status=item.status_at_year_end if past_year else item.status,
+            percent=item.percent_at_year_end if past_year else item.percent_complete,
+            updates=item.updates_in_year,
+        )
+        by_area.setdefault(item.priority_area_id, []).append(row)
+    return [ReportArea(area=a, rows=by_area.get(a.pk, [])) for a in plan.priority_areas.all()]

@@ -66,7 +66,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "due_soon": selectors.plan_due_soon(plan, today=today),
             "overdue": selectors.plan_overdue(plan, today=today),
             "statuses": WorkItem.Status.choices,
-        "today": today,
+            "today": today,
             "can_manage": permissions.can_manage_plans(request.user),
             "report_year": min(max(today.year, plan.first_year), plan.last_year),
         },
