@@ -33,8 +33,10 @@ class WorkItemFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=WorkItem.Status.choices, widget=forms.CheckboxSelectMultiple
     )
+    # Only people who own something: the list stays short however many people have accounts.
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=Person.objects.filter(is_active=True).order_by("full_name")
+        label=_("Owner"),
+        queryset=Person.objects.filter(pk__in=WorkItem.objects.filter(owner__isnull=False).values("owner_id")).order_by("full_name"),
     )
     due = django_filters.DateFromToRangeFilter(
         label=_("Due between"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +35,19 @@ def work_items() -> WorkItemQuerySet:
     ).prefetch_related("contributing_organisations")
 
 
-def items_for_organisation(organisation_id: int) -> WorkItemQuerySet:
+def item_links() -> WorkItemQuerySet:
+    """Just what a short list of links shows: title, status, due date and the lead's acronym."""
+    return WorkItem.objects.select_related("lead_organisation").only(
+        "title", "status", "due_on", "last_progress_at", "lead_organisation__acronym"
+    )
+
+
+def items_for_organisation(organisation_id: int, queryset: WorkItemQuerySet | None = None) -> WorkItemQuerySet:
     """Items an organisation leads or contributes to, without the duplicates a join makes."""
     through = WorkItem.contributing_organisations.through
     contributed = through.objects.filter(organisation_id=organisation_id).values("workitem_id")
-    return work_items().filter(Q(lead_organisation_id=organisation_id) | Q(pk__in=contributed))
+    queryset = work_items() if queryset is None else queryset
+    return queryset.filter(Q(lead_organisation_id=organisation_id) | Q(pk__in=contributed))
 
 
 # --- A plan's overview ---------------------------------------------------------------------------
@@ -51,7 +60,7 @@ class AreaSummary:
     total: int = 0
     average_percent: float = 0.0
 
-    @property
+    @cached_property
     def status_counts(self) -> list[tuple[str, StrOrPromise, int]]:
         return [
             (value, label, self.counts.get(value, 0)) for value, label in WorkItem.Status.choices
@@ -83,20 +92,20 @@ def plan_overview(plan: WorkPlan) -> list[AreaSummary]:
     return list(summaries.values())
 
 
-def plan_due_soon(plan: WorkPlan, *, today: date | None = None, limit: int = 15) -> list[WorkItem]:
+def plan_due_soon(plan: WorkPlan, *, today: date | None = None, limit: int = 10) -> list[WorkItem]:
     today = today or timezone.localdate()
     return list(
-        work_items()
+        item_links()
         .filter(priority_area__plan=plan)
         .due_between(today, today + timedelta(days=DUE_SOON_DAYS))
         .order_by("due_on", "pk")[:limit]
     )
 
 
-def plan_overdue(plan: WorkPlan, *, today: date | None = None, limit: int = 15) -> list[WorkItem]:
+def plan_overdue(plan: WorkPlan, *, today: date | None = None, limit: int = 10) -> list[WorkItem]:
     today = today or timezone.localdate()
     return list(
-        work_items()
+        item_links()
         .filter(priority_area__plan=plan)
         .overdue(today)
         .order_by("due_on", "pk")[:limit]
@@ -162,10 +171,11 @@ class OrganisationWork:
         return bool(self.overdue or self.due_soon or self.stale)
 
 
-def organisation_work(organisation_id: int, *, limit: int = 20) -> OrganisationWork:
-    """What needs the organisation: its items overdue, due in the next 30 days, or stale."""
+def organisation_work(organisation_id: int, *, limit: int = 10) -> OrganisationWork:
+    """What needs the organisation: its items overdue, due in the next 30 days, or stale (the
+    first few of each; the page links to the full list)."""
     today, now = timezone.localdate(), timezone.now()
-    items = items_for_organisation(organisation_id)
+    items = items_for_organisation(organisation_id, item_links())
     return OrganisationWork(
         overdue=list(items.overdue(today).order_by("due_on", "pk")[:limit]),
         due_soon=list(
