@@ -1,7 +1,7 @@
 """`make bench`: the server time and query count of each page against a bare Django view.
 
-It builds a large group in a database of its own (a temporary SQLite file, or BENCH_DATABASE_URL
-for PostgreSQL), then requests each page through Django's test client many times and prints the
+It builds a large group in a database of its own (a temporary SQLite file, or a fresh test_<name>
+beside the PostgreSQL database that BENCH_DATABASE_URL names), then requests each page through Django's test client many times and prints the
 median time, its ratio to the bare view measured in the same run, and the number of queries.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 TEMP = Path(tempfile.mkdtemp(prefix="coordination-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{TEMP / 'bench.sqlite3'}"
+    "BENCH_DATABASE_URL", f"sqlite:///{TEMP / 'unused.sqlite3'}"
 )
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 os.environ.setdefault("MFA_REQUIRED_FOR", "")
@@ -38,7 +38,6 @@ warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
@@ -71,8 +70,19 @@ def measure(client: Client, url: str) -> tuple[float, int]:
 
 
 def main() -> None:
+    # A database of its own, made and dropped like a test database (test_<name> on PostgreSQL),
+    # so the benchmark never writes into a real one and always starts empty.
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(TEMP / "bench.sqlite3")
+    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     print(f"Database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
-    call_command("migrate", verbosity=0)
+    try:
+        run()
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def run() -> None:
     started = time.perf_counter()
     group = build_group()
     print(f"Built {group.summary} in {time.perf_counter() - started:.1f} s\n")
