@@ -74,7 +74,9 @@ def main() -> None:
     # so the benchmark never writes into a real one and always starts empty.
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(TEMP / "bench.sqlite3")
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    original_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False
+    )
     print(f"Database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
     try:
         run()
@@ -95,7 +97,12 @@ def run() -> None:
         ("history (secretariat)", lambda: "/history/"),
         ("work plan overview", lambda: group.plan.get_absolute_url()),
         ("work item list", lambda: "/workplans/items/?ordering=due"),
-        ("work item list, filtered", lambda: f"/workplans/items/?organisation={group.focal_point.organisation_id}&status=at_risk&status=off_track"),
+        (
+            "work item list, filtered",
+            lambda: (
+                f"/workplans/items/?organisation={group.focal_point.organisation_id}&status=at_risk&status=off_track"
+            ),
+        ),
         ("work item page", lambda: group.item.get_absolute_url()),
     ]
     plain_static = {

@@ -81,46 +81,73 @@ def build_group() -> Group:
     focal = next(p for p in people if p.role == Person.Role.FOCAL_POINT)
     plan, item = build_work_plan(organisations, people, focal)
     return Group(
-        organisation=organisations[1], focal_point=focal, secretariat=secretariat, plan=plan, item=item,
+        organisation=organisations[1],
+        focal_point=focal,
+        secretariat=secretariat,
+        plan=plan,
+        item=item,
         summary=f"{ORGANISATIONS} organisations, {PEOPLE} people, {ITEMS:,} work items and {UPDATES:,} progress updates",
     )
 
 
-def build_work_plan(organisations: list[Organisation], people: list[Person], focal: Person) -> tuple[WorkPlan, WorkItem]:
+def build_work_plan(
+    organisations: list[Organisation], people: list[Person], focal: Person
+) -> tuple[WorkPlan, WorkItem]:
     today = timezone.localdate()
     rng = random.Random(2018)  # the same group every run
     statuses = WorkItem.Status.values
-    owners = [p for p in people if p.role == Person.Role.FOCAL_POINT]  # items are owned by focal points
+    owners = [
+        p for p in people if p.role == Person.Role.FOCAL_POINT
+    ]  # items are owned by focal points
     with disable_auditlog():
-        plan = WorkPlan.objects.create(title="Bench plan", first_year=today.year - 3, last_year=today.year + 2)
+        plan = WorkPlan.objects.create(
+            title="Bench plan", first_year=today.year - 3, last_year=today.year + 2
+        )
         areas = PriorityArea.objects.bulk_create(
             PriorityArea(plan=plan, title=f"Priority area {n}", position=n) for n in range(AREAS)
         )
         items = []
         for n in range(ITEMS):
             status = rng.choice(statuses)
-            items.append(WorkItem(
-                priority_area=areas[n % AREAS], title=f"Bench work item {n}",
-                description="An activity of the bench plan. " * 5,
-                lead_organisation=organisations[n % ORGANISATIONS], owner=owners[n % len(owners)],
-                start_on=today - timedelta(days=rng.randint(121, 900)),
-                due_on=today + timedelta(days=rng.randint(-120, 400)), status=status,  # after start_on: both from today
-                percent_complete=100 if status == WorkItem.Status.DONE else rng.randint(0, 95),
-                last_progress_at=timezone.now() - timedelta(days=rng.randint(0, 200)),
-            ))
+            items.append(
+                WorkItem(
+                    priority_area=areas[n % AREAS],
+                    title=f"Bench work item {n}",
+                    description="An activity of the bench plan. " * 5,
+                    lead_organisation=organisations[n % ORGANISATIONS],
+                    owner=owners[n % len(owners)],
+                    start_on=today - timedelta(days=rng.randint(121, 900)),
+                    due_on=today + timedelta(days=rng.randint(-120, 400)),
+                    status=status,  # after start_on: both from today
+                    percent_complete=100 if status == WorkItem.Status.DONE else rng.randint(0, 95),
+                    last_progress_at=timezone.now() - timedelta(days=rng.randint(0, 200)),
+                )
+            )
         items = WorkItem.objects.bulk_create(items, batch_size=1000)
         through = WorkItem.contributing_organisations.through
         through.objects.bulk_create(
-            (through(workitem_id=item.pk, organisation_id=organisations[(i + k) % ORGANISATIONS].pk)
-             for i, item in enumerate(items) for k in (1, 2)),
+            (
+                through(
+                    workitem_id=item.pk, organisation_id=organisations[(i + k) % ORGANISATIONS].pk
+                )
+                for i, item in enumerate(items)
+                for k in (1, 2)
+            ),
             batch_size=2000,
         )
         ProgressUpdate.objects.bulk_create(
-            (ProgressUpdate(
-                item=items[n % ITEMS], author=people[n % PEOPLE], organisation_id=items[n % ITEMS].lead_organisation_id,
-                reported_on=today - timedelta(days=rng.randint(0, 900)), narrative="Progress on the bench item. " * 4,
-                status=rng.choice(statuses[:4]), percent_complete=rng.randint(0, 95),
-            ) for n in range(UPDATES)),
+            (
+                ProgressUpdate(
+                    item=items[n % ITEMS],
+                    author=people[n % PEOPLE],
+                    organisation_id=items[n % ITEMS].lead_organisation_id,
+                    reported_on=today - timedelta(days=rng.randint(0, 900)),
+                    narrative="Progress on the bench item. " * 4,
+                    status=rng.choice(statuses[:4]),
+                    percent_complete=rng.randint(0, 95),
+                )
+                for n in range(UPDATES)
+            ),
             batch_size=2000,
         )
     # The item the benchmark opens: led by the focal point's organisation, with a history.

@@ -164,6 +164,29 @@ MFA_REQUIRED_FOR = env.list("MFA_REQUIRED_FOR", default=["secretariat"])
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
+# Meeting documents: what may be attached, and how large (MB).
+MEETING_DOCUMENT_MAX_MB = env.int("MEETING_DOCUMENT_MAX_MB", default=20)
+MEETING_DOCUMENT_EXTENSIONS = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".txt",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".csv",
+    ".ppt",
+    ".pptx",
+    ".odp",
+    ".png",
+    ".jpg",
+    ".jpeg",
+}
+# Django refuses larger request bodies before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # A session ends after this many seconds without a request; every request starts the count again.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("workplans/", include("workplans.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("coordination.urls")),
 ]

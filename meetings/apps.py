@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from meetings import dashboard, demo  # noqa: F401 - register the dashboard panel and demo data

@@ -1,1 +1,394 @@
 from __future__ import annotations
+
+import secrets
+import uuid
+import zoneinfo
+from datetime import datetime, tzinfo
+from pathlib import PurePath
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import TIME_ZONE_CHOICES, Organisation, validate_time_zone
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible(self) -> MeetingQuerySet:
+        """What everyone may see: every meeting but drafts."""
+        return self.exclude(status=Meeting.Status.DRAFT)
+
+    def upcoming(self, now: datetime) -> MeetingQuerySet:
+        return self.filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+    def past(self, now: datetime) -> MeetingQuerySet:
+        return self.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+
+    def for_organisation(self, organisation_id: int) -> MeetingQuerySet:
+        """Meetings the organisation is invited to or hosts."""
+        invited = Invitation.objects.filter(organisation_id=organisation_id).values("meeting_id")
+        return self.filter(
+            models.Q(pk__in=invited) | models.Q(host_organisation_id=organisation_id)
+        )
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        WORKING_GROUP = "working_group", _("Working Group meeting")
+        PRINCIPALS = "principals", _("Principals' meeting")
+        BRIEFING = "briefing", _("Briefing to Member States")
+        SIDE_EVENT = "side_event", _("Side event")
+        VIDEO_CALL = "video_call", _("Video call")
+        AD_HOC = "ad_hoc", _("Ad hoc group")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKING_GROUP
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"), db_index=True)
+    # The venue's zone: the meeting's times are entered and shown in it beside the viewer's.
+    time_zone = models.CharField(
+        _("time zone of the venue"),
+        max_length=64,
+        default="UTC",
+        choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
+    )
+    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    host_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("host organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    rsvp_deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
+    agenda_published_at = models.DateTimeField(_("agenda published"), null=True, blank=True)
+    # iCalendar SEQUENCE: raised on every change, so calendars replace their copy.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A meeting ends after it starts.")})
+        if self.rsvp_deadline and self.starts_at and self.rsvp_deadline > self.starts_at:
+            raise ValidationError(
+                {"rsvp_deadline": _("Answers are due before the meeting starts.")}
+            )
+        if self.kind != self.Kind.VIDEO_CALL and not (self.venue or self.online_link):
+            raise ValidationError({"venue": _("Give a venue or an online link.")})
+        if self.kind == self.Kind.VIDEO_CALL and not self.online_link:
+            raise ValidationError({"online_link": _("A video call needs its link.")})
+
+    @property
+    def zone(self) -> tzinfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return timezone.localtime(self.starts_at, self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return timezone.localtime(self.ends_at, self.zone)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def agenda_is_published(self) -> bool:
+        return self.agenda_published_at is not None
+
+
+class Invitation(models.Model):
+    """An organisation invited to a meeting, with its answer."""
+
+    class Response(models.TextChoices):
+        NO_ANSWER = "no_answer", _("No answer yet")
+        IN_PERSON = "in_person", _("Attending in person")
+        ONLINE = "online", _("Attending online")
+        NOT_ATTENDING = "not_attending", _("Not attending")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_invitations"
+    )
+    response = models.CharField(
+        _("answer"), max_length=15, choices=Response.choices, default=Response.NO_ANSWER
+    )
+    attendees = models.TextField(
+        _("who will attend"), blank=True, help_text=_("Names and titles, one a line.")
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__acronym"]
+        verbose_name = _("meeting invitation")
+        verbose_name_plural = _("meeting invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="one_invitation_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#rsvp-{self.organisation_id}"
+
+    @property
+    def attendee_names(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=250)
+    presenter_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("presented by"),
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("presenter"),
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("minutes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    work_item = models.ForeignKey(
+        "workplans.WorkItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("work item"),
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#agenda-{self.pk}"
+
+
+class Minutes(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CIRCULATED = "circulated", _("Circulated for approval")
+        APPROVED = "approved", _("Approved")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("minutes"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Comments close, and approval is due, on this date once the minutes are circulated.
+    approval_due_on = models.DateField(_("approval due"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{_('Minutes')}: {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#minutes"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "created_at", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#decision-{self.pk}"
+
+
+class ActionItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    text = models.CharField(_("action"), max_length=300)
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="meeting_actions",
+        verbose_name=_("organisation"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_actions",
+        verbose_name=_("person"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
+    # Set when the action became a work item of the plan.
+    work_item = models.OneToOneField(
+        "workplans.WorkItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="from_action",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "due_on", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#action-{self.pk}"
+
+
+def document_path(document: Document, filename: str) -> str:
+    # A random folder per file: names cannot collide or be guessed, and the original name stays.
+    return f"meetings/{document.meeting.uid}/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class Document(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("agenda item"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
+    size = models.PositiveBigIntegerField(editable=False)
+    content_type = models.CharField(max_length=120, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "agenda_item__position", "uploaded_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:document_download", kwargs={"pk": self.pk})
+
+    @property
+    def filename(self) -> str:
+        return PurePath(self.file.name).name
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's private subscription address for their organisation's meetings."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    # The address itself is the secret (calendar apps cannot log in), so it is kept to be shown
+    # again; regenerating replaces it and the old address stops working.
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.person}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:feed", kwargs={"token": self.token})
+
+
+auditlog.register(Meeting, exclude_fields=["version", "sequence", "updated_at", "uid"])
+auditlog.register(Invitation)
+auditlog.register(AgendaItem)
+auditlog.register(Minutes, exclude_fields=["version"])
+auditlog.register(Decision)
+auditlog.register(ActionItem)
+auditlog.register(Document, exclude_fields=["file"])

@@ -36,7 +36,9 @@ class WorkItemFilter(django_filters.FilterSet):
     # Only people who own something: the list stays short however many people have accounts.
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
-        queryset=Person.objects.filter(pk__in=WorkItem.objects.filter(owner__isnull=False).values("owner_id")).order_by("full_name"),
+        queryset=Person.objects.filter(
+            pk__in=WorkItem.objects.filter(owner__isnull=False).values("owner_id")
+        ).order_by("full_name"),
     )
     due = django_filters.DateFromToRangeFilter(
         label=_("Due between"),

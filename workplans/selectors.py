@@ -42,7 +42,9 @@ def item_links() -> WorkItemQuerySet:
     )
 
 
-def items_for_organisation(organisation_id: int, queryset: WorkItemQuerySet | None = None) -> WorkItemQuerySet:
+def items_for_organisation(
+    organisation_id: int, queryset: WorkItemQuerySet | None = None
+) -> WorkItemQuerySet:
     """Items an organisation leads or contributes to, without the duplicates a join makes."""
     through = WorkItem.contributing_organisations.through
     contributed = through.objects.filter(organisation_id=organisation_id).values("workitem_id")

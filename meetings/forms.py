@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.forms import VersionedModelForm
+from coordination.models import Organisation, Person
+from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
+from meetings.services import MEETING_FIELDS
+
+LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(VersionedModelForm):
+    """Times are typed in the venue's time zone, whoever types them."""
+
+    class Meta:
+        model = Meeting
+        fields = list(MEETING_FIELDS)
+        widgets = {
+            "starts_at": LOCAL,
+            "ends_at": LOCAL,
+            "rsvp_deadline": LOCAL,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "starts_at": _("In the venue's time zone."),
+            "ends_at": _("In the venue's time zone."),
+            "rsvp_deadline": _("In the venue's time zone. Optional."),
+        }
+
+    TIMES = ("starts_at", "ends_at", "rsvp_deadline")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+        host = self.fields["host_organisation"]
+        if isinstance(host, forms.ModelChoiceField):
+            host.queryset = Organisation.objects.current()
+        if self.instance.pk:
+            # Show the stored (UTC) times as the venue's wall-clock times.
+            for name in self.TIMES:
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = timezone.localtime(value, self.instance.zone).replace(
+                        tzinfo=None
+                    )
+
+    def clean(self) -> dict[str, Any]:
+        """Read the typed times as wall-clock times at the venue."""
+        cleaned = super().clean() or {}
+        zone_name = cleaned.get("time_zone")
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            return cleaned
+        for name in self.TIMES:
+            value: datetime | None = cleaned.get(name)
+            if value is not None:
+                naive = (
+                    timezone.make_naive(value, timezone.get_current_timezone())
+                    if timezone.is_aware(value)
+                    else value
+                )
+                cleaned[name] = timezone.make_aware(naive, zone)
+        return cleaned
+
+
+class InviteesForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Invited organisations"),
+        queryset=Organisation.objects.current(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class RSVPForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["response", "attendees"]
+        widgets = {"response": forms.RadioSelect, "attendees": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        response = self.fields["response"]
+        if isinstance(response, forms.ChoiceField):
+            response.choices = [
+                c for c in Invitation.Response.choices if c[0] != Invitation.Response.NO_ANSWER
+            ]
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "presenter_organisation",
+            "presenter",
+            "duration_minutes",
+            "notes",
+            "work_item",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("presenter_organisation", Organisation.objects.current()),
+            (
+                "presenter",
+                Person.objects.filter(is_active=True)
+                .exclude(organisation=None)
+                .order_by("full_name"),
+            ),
+        ):
+            field = self.fields[name]
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = queryset
+        work_item = self.fields["work_item"]
+        if isinstance(work_item, forms.ModelChoiceField):
+            from workplans.models import WorkItem
+
+            work_item.queryset = WorkItem.objects.open().order_by("title")
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CirculateForm(forms.Form):
+    approval_due_on = forms.DateField(label=_("Approval due on"), widget=DATE)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["text", "owner_organisation", "owner", "due_on"]
+        widgets = {"due_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("owner_organisation", Organisation.objects.current()),
+            (
+                "owner",
+                Person.objects.filter(is_active=True)
+                .exclude(organisation=None)
+                .order_by("full_name"),
+            ),
+        ):
+            field = self.fields[name]
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = queryset
+
+
+class ToWorkItemForm(forms.Form):
+    priority_area = forms.ModelChoiceField(label=_("Priority area of the work plan"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from workplans.models import PriorityArea
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["priority_area"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = (
+                PriorityArea.objects.exclude(plan__status="closed")
+                .select_related("plan")
+                .order_by("plan", "position")
+            )
+            field.label_from_instance = lambda area: f"{area.plan.title} — {area.title}"  # type: ignore[method-assign]
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("The file's name if left empty."),
+    )
+    file = forms.FileField(label=_("File"))
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agenda_item"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = meeting.agenda_items.all()

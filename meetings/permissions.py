@@ -1,0 +1,35 @@
+"""Who may do what with meetings. Views and services both ask these questions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coordination.permissions import is_chair, is_secretariat
+
+if TYPE_CHECKING:
+    from coordination.permissions import AnyUser
+    from meetings.models import Invitation, Meeting
+
+
+def can_manage_meetings(user: AnyUser) -> bool:
+    """Schedule, edit and cancel meetings, publish agendas, record minutes, decisions and
+    actions: the secretariat and the focal points of the organisations chairing the group today
+    (the same chair predicate as the work plans)."""
+    return is_secretariat(user) or is_chair(user)
+
+
+def can_see_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Everyone logged in sees a meeting once it is scheduled; drafts are the organisers'."""
+    return bool(user.is_authenticated) and (
+        meeting.status != meeting.Status.DRAFT or can_manage_meetings(user)
+    )
+
+
+def can_answer(user: AnyUser, invitation: Invitation) -> bool:
+    """A focal point (or alternate) answers for their own organisation; the secretariat may
+    record an answer for anyone."""
+    return is_secretariat(user) or bool(
+        user.is_authenticated
+        and user.is_focal_point
+        and user.organisation_id == invitation.organisation_id
+    )

@@ -1,0 +1,475 @@
+"""Every change to meetings goes through these functions: permission, validation, the version
+check, the audit row (auditlog, same transaction)."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination.audit import acting_as
+from coordination.models import Organisation, Person
+from coordination.versioning import save_versioned
+from meetings import permissions
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Decision,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+    new_feed_token,
+)
+
+MEETING_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "venue",
+    "online_link",
+    "host_organisation",
+    "rsvp_deadline",
+)
+AGENDA_FIELDS = (
+    "title",
+    "presenter_organisation",
+    "presenter",
+    "duration_minutes",
+    "notes",
+    "work_item",
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _require_manager(actor: Person) -> None:
+    _require(permissions.can_manage_meetings(actor))
+
+
+def _touch(meeting: Meeting) -> None:
+    """Raise the iCalendar SEQUENCE: subscribed calendars replace their copy of the event."""
+    Meeting.objects.filter(pk=meeting.pk).update(
+        sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
+    meeting.refresh_from_db(fields=["sequence", "updated_at"])
+
+
+def default_invitees(kind: str) -> Iterable[Organisation]:
+    """Every member for a principals' meeting; the Working Group for everything else."""
+    members = Organisation.objects.current()
+    return (
+        members if kind == Meeting.Kind.PRINCIPALS else members.filter(is_working_group_member=True)
+    )
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *, actor: Person, invite: Iterable[Organisation] | None = None, **fields: Any
+) -> Meeting:
+    """Schedule a meeting (as a draft, seen only by the organisers until it is published) and
+    invite the organisations its kind calls for, or those given."""
+    _require_manager(actor)
+    unknown = set(fields).difference(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"Not meeting fields: {sorted(unknown)}")
+    meeting = Meeting(**fields)
+    meeting.full_clean()
+    with acting_as(actor):
+        meeting.save()
+        organisations = default_invitees(meeting.kind) if invite is None else invite
+        Invitation.objects.bulk_create(
+            Invitation(meeting=meeting, organisation=o) for o in organisations
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: Any) -> Meeting:
+    _require_manager(actor)
+    unknown = set(changes).difference(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"Not meeting fields: {sorted(unknown)}")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    with acting_as(actor):
+        meeting = save_versioned(meeting, expected_version=version, changes=changes)
+        _touch(meeting)
+    return meeting
+
+
+def _set_status(meeting: Meeting, actor: Person, status: str, allowed_from: set[str]) -> Meeting:
+    _require_manager(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == status:
+        return meeting
+    if meeting.status not in allowed_from:
+        raise ValidationError(
+            _("A %(current)s meeting cannot become %(new)s.")
+            % {
+                "current": meeting.get_status_display().lower(),
+                "new": Meeting.Status(status).label.lower(),
+            }
+        )
+    with acting_as(actor):
+        meeting.status = status
+        meeting.version += 1
+        meeting.save(update_fields=["status", "version"])
+        _touch(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, actor: Person) -> Meeting:
+    """Take a draft out of the organisers' hands: everyone sees it and invitees can answer."""
+    return _set_status(meeting, actor, Meeting.Status.SCHEDULED, {Meeting.Status.DRAFT})
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: Person) -> Meeting:
+    return _set_status(
+        meeting, actor, Meeting.Status.CANCELLED, {Meeting.Status.DRAFT, Meeting.Status.SCHEDULED}
+    )
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, actor: Person) -> Meeting:
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("A meeting is held once it has started."))
+    return _set_status(meeting, actor, Meeting.Status.HELD, {Meeting.Status.SCHEDULED})
+
+
+@transaction.atomic
+def invitations_set(
+    *, meeting: Meeting, actor: Person, organisations: Iterable[Organisation]
+) -> None:
+    """Invite exactly these organisations: new ones are added, the others' invitations (and
+    answers) removed."""
+    _require_manager(actor)
+    wanted = {o.pk for o in organisations}
+    current = set(meeting.invitations.values_list("organisation_id", flat=True))
+    with acting_as(actor):
+        for invitation in meeting.invitations.filter(organisation_id__in=current - wanted):
+            invitation.delete()
+        Invitation.objects.bulk_create(
+            Invitation(meeting=meeting, organisation_id=pk) for pk in sorted(wanted - current)
+        )
+
+
+@transaction.atomic
+def rsvp_answer(
+    *, invitation: Invitation, actor: Person, response: str, attendees: str = ""
+) -> Invitation:
+    _require(permissions.can_answer(actor, invitation))
+    meeting = invitation.meeting
+    if meeting.status not in {Meeting.Status.SCHEDULED}:
+        raise ValidationError(_("Answers are taken for scheduled meetings only."))
+    if response not in Invitation.Response.values or response == Invitation.Response.NO_ANSWER:
+        raise ValidationError({"response": _("Choose whether your organisation attends.")})
+    attending = response in {Invitation.Response.IN_PERSON, Invitation.Response.ONLINE}
+    with acting_as(actor):
+        invitation.response = response
+        invitation.attendees = attendees.strip() if attending else ""
+        invitation.answered_by = actor
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["response", "attendees", "answered_by", "answered_at"])
+    return invitation
+
+
+# --- Agenda --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, actor: Person, title: str, **fields: Any) -> AgendaItem:
+    _require_manager(actor)
+    last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first()
+    item = AgendaItem(meeting=meeting, title=title, position=(last or 0) + 1, **fields)
+    item.full_clean()
+    with acting_as(actor):
+        item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, actor: Person, **changes: Any) -> AgendaItem:
+    _require_manager(actor)
+    unknown = set(changes).difference(AGENDA_FIELDS)
+    if unknown:
+        raise TypeError(f"Not agenda fields: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(item, field, value)
+    item.full_clean()
+    with acting_as(actor):
+        item.save(update_fields=list(changes))
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, actor: Person, up: bool) -> None:
+    """Swap the item with its neighbour above or below."""
+    _require_manager(actor)
+    items = list(item.meeting.agenda_items.select_for_update().order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(items):
+        return
+    items[index], items[other_index] = items[other_index], items[index]
+    with acting_as(actor):
+        for position, agenda_item in enumerate(items, start=1):
+            if agenda_item.position != position:
+                agenda_item.position = position
+                agenda_item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, actor: Person) -> None:
+    _require_manager(actor)
+    with acting_as(actor):
+        item.delete()
+
+
+@transaction.atomic
+def agenda_publish(*, meeting: Meeting, actor: Person) -> Meeting:
+    _require_manager(actor)
+    if not meeting.agenda_items.exists():
+        raise ValidationError(_("Add at least one agenda item before publishing the agenda."))
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled."))
+    with acting_as(actor):
+        meeting.agenda_published_at = timezone.now()
+        meeting.version += 1
+        meeting.save(update_fields=["agenda_published_at", "version"])
+        _touch(meeting)
+    return meeting
+
+
+# --- Minutes, decisions, actions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_save(
+    *, meeting: Meeting, actor: Person, text: str, version: int | None = None
+) -> Minutes:
+    """Write or rewrite the minutes; approved minutes are final."""
+    _require_manager(actor)
+    if not text.strip():
+        raise ValidationError({"text": _("The minutes are empty.")})
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    with acting_as(actor):
+        if minutes is None:
+            return Minutes.objects.create(meeting=meeting, text=text)
+        if minutes.status == Minutes.Status.APPROVED:
+            raise ValidationError(_("Approved minutes cannot be changed."))
+        return save_versioned(minutes, expected_version=version or 0, changes={"text": text})
+
+
+@transaction.atomic
+def minutes_circulate(*, meeting: Meeting, actor: Person, approval_due_on: date) -> Minutes:
+    _require_manager(actor)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        raise ValidationError(_("Write the minutes first."))
+    if minutes.status == Minutes.Status.APPROVED:
+        raise ValidationError(_("These minutes are already approved."))
+    if approval_due_on < timezone.localdate():
+        raise ValidationError({"approval_due_on": _("The approval date is in the past.")})
+    with acting_as(actor):
+        minutes.status = Minutes.Status.CIRCULATED
+        minutes.circulated_at = timezone.now()
+        minutes.approval_due_on = approval_due_on
+        minutes.version += 1
+        minutes.save(update_fields=["status", "circulated_at", "approval_due_on", "version"])
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, actor: Person) -> Minutes:
+    _require_manager(actor)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None or minutes.status != Minutes.Status.CIRCULATED:
+        raise ValidationError(_("Minutes are approved after they have been circulated."))
+    with acting_as(actor):
+        minutes.status = Minutes.Status.APPROVED
+        minutes.approved_at = timezone.now()
+        minutes.version += 1
+        minutes.save(update_fields=["status", "approved_at", "version"])
+    return minutes
+
+
+@transaction.atomic
+def decision_add(*, meeting: Meeting, actor: Person, text: str) -> Decision:
+    _require_manager(actor)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the decision.")})
+    with acting_as(actor):
+        return Decision.objects.create(meeting=meeting, text=text.strip())
+
+
+@transaction.atomic
+def decision_remove(*, decision: Decision, actor: Person) -> None:
+    _require_manager(actor)
+    with acting_as(actor):
+        decision.delete()
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    text: str,
+    owner_organisation: Organisation,
+    owner: Person | None = None,
+    due_on: date | None = None,
+) -> ActionItem:
+    _require_manager(actor)
+    if owner is not None and owner.organisation_id != owner_organisation.pk:
+        raise ValidationError(
+            {"owner": _("The person must belong to the organisation that owns the action.")}
+        )
+    action = ActionItem(
+        meeting=meeting,
+        text=text.strip(),
+        owner_organisation=owner_organisation,
+        owner=owner,
+        due_on=due_on,
+    )
+    action.full_clean()
+    with acting_as(actor):
+        action.save()
+    return action
+
+
+@transaction.atomic
+def action_item_remove(*, action: ActionItem, actor: Person) -> None:
+    _require_manager(actor)
+    with acting_as(actor):
+        action.delete()
+
+
+@transaction.atomic
+def action_item_to_work_item(*, action: ActionItem, actor: Person, priority_area: Any) -> Any:
+    """Turn an action into a work item of a plan, owned as the action was, linked both ways."""
+    from workplans.services import work_item_create
+
+    _require_manager(actor)
+    action = ActionItem.objects.select_for_update().select_related("meeting").get(pk=action.pk)
+    if action.work_item_id:
+        raise ValidationError(_("This action is already a work item."))
+    meeting = action.meeting
+    item = work_item_create(
+        actor=actor,
+        priority_area=priority_area,
+        title=action.text[:250],
+        lead_organisation=action.owner_organisation,
+        owner=action.owner,
+        due_on=action.due_on,
+        kind="activity",
+        description=_("Action agreed at %(meeting)s on %(date)s.")
+        % {"meeting": meeting.title, "date": meeting.local_starts_at.date().isoformat()},
+    )
+    with acting_as(actor):
+        action.work_item = item
+        action.save(update_fields=["work_item"])
+    return item
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    """The type of an acceptable upload, or a ValidationError saying why it is refused."""
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in settings.MEETING_DOCUMENT_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": _("Files of this type cannot be attached. Accepted: %(types)s.")
+                % {"types": ", ".join(sorted(settings.MEETING_DOCUMENT_EXTENSIONS))}
+            }
+        )
+    limit = settings.MEETING_DOCUMENT_MAX_MB * 1024 * 1024
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.MEETING_DOCUMENT_MAX_MB}
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    return mimetypes.guess_type(f"x{extension}")[0] or "application/octet-stream"
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    upload: UploadedFile,
+    title: str = "",
+    agenda_item: AgendaItem | None = None,
+) -> Document:
+    _require_manager(actor)
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": _("That agenda item belongs to another meeting.")})
+    content_type = _check_upload(upload)
+    document = Document(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title.strip() or PurePath(upload.name or "").stem,
+        size=upload.size or 0,
+        content_type=content_type,
+        uploaded_by=actor,
+    )
+    with acting_as(actor):
+        document.file.save(upload.name or "document", upload, save=False)
+        document.save()
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: Document, actor: Person) -> None:
+    _require_manager(actor)
+    with acting_as(actor):
+        stored = document.file.name
+        document.delete()
+    # The file goes once the row's removal is committed; a rollback keeps both.
+    transaction.on_commit(lambda: document.file.storage.delete(stored))
+
+
+# --- Calendar feeds ------------------------------------------------------------------------------
+
+
+def calendar_feed_for(person: Person) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, person: Person) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed = calendar_feed_for(person)
+    feed.token = new_feed_token()
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    return feed

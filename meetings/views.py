@@ -1,0 +1,600 @@
+"""Meeting pages. Each view checks permission, calls a service or selector, and renders."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination.editing import apply_errors, versioned_edit
+from coordination.views import AuthenticatedRequest
+from meetings import ical, permissions, selectors, services
+from meetings.forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    CirculateForm,
+    DecisionForm,
+    DocumentForm,
+    InviteesForm,
+    MeetingForm,
+    MinutesForm,
+    RSVPForm,
+    ToWorkItemForm,
+)
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Decision,
+    Document,
+    Invitation,
+    Meeting,
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _visible_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not permissions.can_see_meeting(request.user, meeting):
+        raise Http404  # a draft is not announced to people who may not see it
+    return meeting
+
+
+def _managed_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    return meeting
+
+
+def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    return redirect(meeting.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def _run(
+    request: AuthenticatedRequest,
+    meeting: Meeting,
+    action: Callable[[], Any],
+    done: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """Run a service for a button on the meeting page; its refusal becomes a message there."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return _back(meeting, anchor)
+
+
+# --- Lists and calendar ---------------------------------------------------------------------------
+
+
+def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
+    now = timezone.now()
+    meetings = selectors.meetings_for(request.user)
+    past = Paginator(meetings.past(now), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "upcoming": list(meetings.upcoming(now)[:50]),
+            "past": past,
+            "page": past,
+            "can_manage": permissions.can_manage_meetings(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def month(
+    request: AuthenticatedRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
+    today = timezone.localdate()
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 1900 < year < 3000):
+        raise Http404
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in selectors.meetings_in_month(request.user, year, month):
+        start = timezone.localtime(meeting.starts_at).date()
+        end = timezone.localtime(meeting.ends_at).date()
+        day = start
+        while day <= end:
+            by_day.setdefault(day, []).append(meeting)
+            day += timedelta(days=1)
+    weeks = [
+        [(day, by_day.get(day, []), day.month == month) for day in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    first = date(year, month, 1)
+    previous_month = first - timedelta(days=1)
+    next_month = first + timedelta(days=32)
+    return render(
+        request,
+        "meetings/month.html",
+        {
+            "weeks": weeks,
+            "first": first,
+            "today": today,
+            "previous": previous_month.replace(day=1),
+            "next": next_month.replace(day=1),
+            "weekdays": [
+                date(2024, 1, d) for d in range(1, 8)
+            ],  # a Monday-first week, for the names
+        },
+    )
+
+
+# --- One meeting ----------------------------------------------------------------------------------
+
+
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _visible_meeting(request, pk)
+    meeting = selectors.meeting_detail(pk)
+    can_manage = permissions.can_manage_meetings(request.user)
+    invitations = list(meeting.invitations.all())
+    mine = next((i for i in invitations if i.organisation_id == request.user.organisation_id), None)
+    counts = {value: 0 for value in Invitation.Response.values}
+    for invitation in invitations:
+        counts[invitation.response] += 1
+    try:
+        minutes = meeting.minutes
+    except Meeting.minutes.RelatedObjectDoesNotExist:
+        minutes = None
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "invitations": invitations,
+        "counts": [(label, counts[value], value) for value, label in Invitation.Response.choices],
+        "my_invitation": mine,
+        "can_answer": mine is not None
+        and permissions.can_answer(request.user, mine)
+        and meeting.status == Meeting.Status.SCHEDULED,
+        "rsvp_form": RSVPForm(instance=mine) if mine else None,
+        "minutes": minutes,
+        "can_manage": can_manage,
+        "now": timezone.now(),
+    }
+    if can_manage:
+        context |= {
+            "agenda_form": AgendaItemForm(),
+            "minutes_form": MinutesForm(
+                initial={"text": minutes.text, "version": minutes.version} if minutes else None
+            ),
+            "circulate_form": CirculateForm(
+                initial={"approval_due_on": timezone.localdate() + timedelta(days=14)}
+            ),
+            "decision_form": DecisionForm(),
+            "action_form": ActionItemForm(),
+            "priority_areas": list(ToWorkItemForm().fields["priority_area"].queryset),  # type: ignore[attr-defined]
+            "document_form": DocumentForm(meeting=meeting),
+            "invitees_form": InviteesForm(
+                initial={"organisations": [i.organisation_id for i in invitations]}
+            ),
+        }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
+    _require(permissions.can_manage_meetings(request.user))
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            "time_zone": request.user.organisation.time_zone if request.user.organisation else "UTC"
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.changes())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The meeting is saved as a draft, seen only by the organisers. Add the agenda and invitees, then publish it."
+                ),
+            )
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+
+    def save(**changes: Any) -> Model:
+        return services.meeting_update(meeting=meeting, actor=request.user, **changes)
+
+    return versioned_edit(
+        request,
+        form_class=MeetingForm,
+        instance=meeting,
+        save=save,
+        template="meetings/meeting_form.html",
+        context={"meeting": meeting},
+        success_message=_("Your changes were saved."),
+        success_url=meeting.get_absolute_url(),
+    )
+
+
+@require_POST
+def meeting_status(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    actions = {
+        "publish": (
+            services.meeting_publish,
+            _("The meeting is published: invitees can now answer."),
+        ),
+        "cancel": (services.meeting_cancel, _("The meeting is cancelled.")),
+        "held": (services.meeting_mark_held, _("The meeting is marked as held.")),
+        "publish-agenda": (services.agenda_publish, _("The agenda is published.")),
+    }
+    if action not in actions:
+        raise Http404
+    service, done = actions[action]
+    return _run(request, meeting, lambda: service(meeting=meeting, actor=request.user), done)
+
+
+@require_POST
+def invitees_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = InviteesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose organisations from the list."))
+        return _back(meeting, "rsvps")
+    return _run(
+        request,
+        meeting,
+        lambda: services.invitations_set(
+            meeting=meeting, actor=request.user, organisations=form.cleaned_data["organisations"]
+        ),
+        _("The invited organisations were updated."),
+        "rsvps",
+    )
+
+
+@require_POST
+def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _visible_meeting(request, pk)
+    organisation_id = request.POST.get("organisation") or request.user.organisation_id
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("meeting"),
+        meeting=meeting,
+        organisation_id=organisation_id,
+    )
+    _require(permissions.can_answer(request.user, invitation))
+    form = RSVPForm(request.POST, instance=Invitation.objects.get(pk=invitation.pk))
+    if not form.is_valid():
+        messages.error(request, _("Choose whether your organisation attends."))
+        return _back(meeting, "rsvps")
+    return _run(
+        request,
+        meeting,
+        lambda: services.rsvp_answer(
+            invitation=invitation,
+            actor=request.user,
+            response=form.cleaned_data["response"],
+            attendees=form.cleaned_data["attendees"],
+        ),
+        _("Your organisation's answer was saved."),
+        "rsvps",
+    )
+
+
+# --- Agenda, minutes, decisions, actions -----------------------------------------------------------
+
+
+@require_POST
+def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The agenda item was not added: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return _back(meeting, "agenda")
+    return _run(
+        request,
+        meeting,
+        lambda: services.agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data),
+        _("The agenda item was added."),
+        "agenda",
+    )
+
+
+@require_POST
+def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    if direction not in {"up", "down"}:
+        raise Http404
+    services.agenda_item_move(item=item, actor=request.user, up=direction == "up")
+    return _back(item.meeting, "agenda")
+
+
+@require_POST
+def agenda_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    return _run(
+        request,
+        item.meeting,
+        lambda: services.agenda_item_remove(item=item, actor=request.user),
+        _("The agenda item was removed."),
+        "agenda",
+    )
+
+
+@require_POST
+def minutes_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The minutes are empty."))
+        return _back(meeting, "minutes")
+    return _run(
+        request,
+        meeting,
+        lambda: services.minutes_save(
+            meeting=meeting,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            version=form.cleaned_data["version"],
+        ),
+        _("The minutes were saved."),
+        "minutes",
+    )
+
+
+@require_POST
+def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = CirculateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date by which the minutes are to be approved."))
+        return _back(meeting, "minutes")
+    return _run(
+        request,
+        meeting,
+        lambda: services.minutes_circulate(
+            meeting=meeting,
+            actor=request.user,
+            approval_due_on=form.cleaned_data["approval_due_on"],
+        ),
+        _("The minutes are circulated for approval."),
+        "minutes",
+    )
+
+
+@require_POST
+def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    return _run(
+        request,
+        meeting,
+        lambda: services.minutes_approve(meeting=meeting, actor=request.user),
+        _("The minutes are approved."),
+        "minutes",
+    )
+
+
+@require_POST
+def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the decision."))
+        return _back(meeting, "decisions")
+    return _run(
+        request,
+        meeting,
+        lambda: services.decision_add(
+            meeting=meeting, actor=request.user, text=form.cleaned_data["text"]
+        ),
+        _("The decision was recorded."),
+        "decisions",
+    )
+
+
+@require_POST
+def decision_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    return _run(
+        request,
+        decision.meeting,
+        lambda: services.decision_remove(decision=decision, actor=request.user),
+        _("The decision was removed."),
+        "decisions",
+    )
+
+
+@require_POST
+def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = ActionItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The action was not added: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return _back(meeting, "actions")
+    return _run(
+        request,
+        meeting,
+        lambda: services.action_item_add(meeting=meeting, actor=request.user, **form.cleaned_data),
+        _("The action was recorded."),
+        "actions",
+    )
+
+
+@require_POST
+def action_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    return _run(
+        request,
+        action.meeting,
+        lambda: services.action_item_remove(action=action, actor=request.user),
+        _("The action was removed."),
+        "actions",
+    )
+
+
+@require_POST
+def action_to_work_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    form = ToWorkItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the priority area the work item belongs to."))
+        return _back(action.meeting, "actions")
+    return _run(
+        request,
+        action.meeting,
+        lambda: services.action_item_to_work_item(
+            action=action, actor=request.user, priority_area=form.cleaned_data["priority_area"]
+        ),
+        _("The action is now a work item of the plan."),
+        "actions",
+    )
+
+
+# --- Documents ------------------------------------------------------------------------------------
+
+
+@require_POST
+def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = DocumentForm(request.POST, request.FILES, meeting=meeting)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The document was not attached: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return _back(meeting, "documents")
+    return _run(
+        request,
+        meeting,
+        lambda: services.document_upload(
+            meeting=meeting,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            agenda_item=form.cleaned_data["agenda_item"],
+        ),
+        _("The document was attached."),
+        "documents",
+    )
+
+
+def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
+    if not permissions.can_see_meeting(request.user, document.meeting):
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("The file is missing from storage.")) from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def document_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    return _run(
+        request,
+        document.meeting,
+        lambda: services.document_remove(document=document, actor=request.user),
+        _("The document was removed."),
+        "documents",
+    )
+
+
+# --- Calendars ------------------------------------------------------------------------------------
+
+
+def meeting_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _visible_meeting(request, pk)
+    response = HttpResponse(
+        ical.calendar([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_not_required
+@never_cache
+def feed(request: Any, token: str) -> HttpResponse:
+    """A person's subscription: calendar apps fetch it without logging in, so the address is the
+    secret. A wrong or replaced token is simply not found."""
+    subscription = (
+        CalendarFeed.objects.select_related("person")
+        .filter(token=token, person__is_active=True)
+        .first()
+    )
+    if subscription is None:
+        raise Http404
+    person = subscription.person
+    since = timezone.now() - timedelta(days=365)
+    meetings = (
+        Meeting.objects.visible().filter(ends_at__gte=since).select_related("host_organisation")
+    )
+    meetings = (
+        meetings.for_organisation(person.organisation_id)
+        if person.organisation_id
+        else meetings.none()
+    )
+    body = ical.calendar(
+        meetings.order_by("starts_at"), name=f"{settings.GROUP_NAME} — {_('meetings')}"
+    )
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
+    subscription = services.calendar_feed_for(request.user)
+    if request.method == "POST":
+        subscription = services.calendar_feed_regenerate(person=request.user)
+        messages.success(
+            request,
+            _(
+                "Your calendar has a new address. The old one no longer works: update your calendar app."
+            ),
+        )
+        return redirect("meetings:calendar_settings")
+    return render(
+        request,
+        "meetings/calendar_settings.html",
+        {
+            "feed_url": settings.SITE_URL + subscription.get_absolute_url(),
+            "webcal_url": "webcal://"
+            + settings.SITE_URL.split("://", 1)[-1]
+            + subscription.get_absolute_url(),
+        },
+    )
