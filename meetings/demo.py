@@ -304,26 +304,29 @@ def load_meetings() -> dict[str, int]:
             if demo.agenda_published and demo.agenda
             else None,
         )
+        # Principals' meetings and briefings to Member States invite every member; the rest the Working Group.
+        everyone = demo.kind in {K.PRINCIPALS, K.BRIEFING}
         invited = (
             Organisation.objects.current()
-            if demo.kind == K.PRINCIPALS
+            if everyone
             else Organisation.objects.filter(is_working_group_member=True)
         )
-        past = demo.status == Meeting.Status.HELD
+        online = demo.kind == K.VIDEO_CALL or demo.venue.startswith("Online")
         invitations = []
         for n, organisation in enumerate(invited):
-            answered = past or organisation.acronym not in demo.not_answering
-            response = (
-                R.NO_ANSWER
-                if not answered
-                else (
+            if demo.status == Meeting.Status.HELD:
+                response = R.ONLINE if online else R.IN_PERSON  # the record shows who took part
+            elif organisation.acronym in demo.not_answering:
+                response = R.NO_ANSWER
+            else:
+                response = (
                     R.NOT_ATTENDING
                     if n % 7 == 3
                     else R.ONLINE
-                    if (n % 3 == 1 or demo.kind == K.VIDEO_CALL)
+                    if (online or n % 3 == 1)
                     else R.IN_PERSON
                 )
-            )
+            answered = response != R.NO_ANSWER
             focal = focal_points.get(organisation.pk)
             invitations.append(
                 Invitation(
