@@ -12,6 +12,7 @@ from coordination.forms import VersionedModelForm
 from coordination.models import Organisation, Person
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.services import MEETING_FIELDS
+from workplans.models import PriorityArea
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,6 +20,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class MeetingForm(VersionedModelForm):
     """Times are typed in the venue's time zone, whoever types them."""
+
+    online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Meeting
@@ -167,21 +170,18 @@ class ActionItemForm(forms.ModelForm):
                 field.queryset = queryset
 
 
+class PriorityAreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PriorityArea) -> str:
+        return f"{obj.plan.title} — {obj.title}"
+
+
 class ToWorkItemForm(forms.Form):
-    priority_area = forms.ModelChoiceField(label=_("Priority area of the work plan"), queryset=None)  # type: ignore[arg-type]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from workplans.models import PriorityArea
-
-        super().__init__(*args, **kwargs)
-        field = self.fields["priority_area"]
-        if isinstance(field, forms.ModelChoiceField):
-            field.queryset = (
-                PriorityArea.objects.exclude(plan__status="closed")
-                .select_related("plan")
-                .order_by("plan", "position")
-            )
-            field.label_from_instance = lambda area: f"{area.plan.title} — {area.title}"  # type: ignore[method-assign]
+    priority_area = PriorityAreaChoiceField(
+        label=_("Priority area of the work plan"),
+        queryset=PriorityArea.objects.exclude(plan__status="closed")
+        .select_related("plan")
+        .order_by("plan", "position"),
+    )
 
 
 class DocumentForm(forms.Form):

@@ -356,7 +356,7 @@ class Document(models.Model):
 
     @property
     def filename(self) -> str:
-        return PurePath(self.file.name).name
+        return PurePath(self.file.name or "").name
 
 
 def new_feed_token() -> str:

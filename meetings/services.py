@@ -451,10 +451,11 @@ def document_upload(
 def document_remove(*, document: Document, actor: Person) -> None:
     _require_manager(actor)
     with acting_as(actor):
-        stored = document.file.name
+        stored = document.file.name or ""
         document.delete()
     # The file goes once the row's removal is committed; a rollback keeps both.
-    transaction.on_commit(lambda: document.file.storage.delete(stored))
+    if stored:
+        transaction.on_commit(lambda: document.file.storage.delete(stored))
 
 
 # --- Calendar feeds ------------------------------------------------------------------------------

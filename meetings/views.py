@@ -64,6 +64,10 @@ def _managed_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
     return meeting
 
 
+def _errors(form: Any) -> str:
+    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(meeting.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
@@ -183,7 +187,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ),
             "decision_form": DecisionForm(),
             "action_form": ActionItemForm(),
-            "priority_areas": list(ToWorkItemForm().fields["priority_area"].queryset),  # type: ignore[attr-defined]
+            "priority_areas": list(ToWorkItemForm.base_fields["priority_area"].queryset),  # type: ignore[attr-defined]
             "document_form": DocumentForm(meeting=meeting),
             "invitees_form": InviteesForm(
                 initial={"organisations": [i.organisation_id for i in invitations]}
@@ -308,8 +312,7 @@ def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            _("The agenda item was not added: %(errors)s")
-            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+            _("The agenda item was not added: %(errors)s") % {"errors": _errors(form)},
         )
         return _back(meeting, "agenda")
     return _run(
@@ -435,8 +438,7 @@ def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            _("The action was not added: %(errors)s")
-            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+            _("The action was not added: %(errors)s") % {"errors": _errors(form)},
         )
         return _back(meeting, "actions")
     return _run(
@@ -490,8 +492,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            _("The document was not attached: %(errors)s")
-            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+            _("The document was not attached: %(errors)s") % {"errors": _errors(form)},
         )
         return _back(meeting, "documents")
     return _run(

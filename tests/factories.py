@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coordination.models import ChairTerm, Organisation, Person
@@ -124,3 +125,24 @@ class ProgressUpdateFactory(DjangoModelFactory):
     narrative = "Progress was made."
     status = "on_track"
     percent_complete = 30
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    kind = "working_group"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + timedelta(hours=2))
+    time_zone = "Europe/Vienna"
+    venue = "Vienna International Centre"
+    status = "scheduled"
+
+
+class MeetingInvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = "meetings.Invitation"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    organisation = factory.SubFactory(OrganisationFactory)

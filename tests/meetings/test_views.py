@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from meetings import services
+from meetings.models import ActionItem, AgendaItem, Decision, Document, Invitation, Meeting, Minutes
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def meeting(organisation, other_organisation):
+    meeting = factories.MeetingFactory(title="Working Group meeting")
+    for org in (organisation, other_organisation):
+        factories.MeetingInvitationFactory(meeting=meeting, organisation=org)
+    return meeting
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# --- Who may do what, view by view ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["focal_point", "principal", "observer"])
+def test_organiser_views_refuse_everyone_but_the_secretariat_and_the_chair(
+    client, request, who, meeting, organisation, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(request.getfixturevalue(who))
+    agenda = AgendaItem.objects.create(meeting=meeting, title="Opening", position=1)
+    decision = Decision.objects.create(meeting=meeting, text="Agreed")
+    action = ActionItem.objects.create(
+        meeting=meeting, text="Do it", owner_organisation=organisation
+    )
+    document = services.document_upload(
+        meeting=meeting,
+        actor=factories.SecretariatFactory(),
+        upload=SimpleUploadedFile("a.pdf", b"%PDF"),
+    )
+    area = factories.PriorityAreaFactory()
+    posts = [
+        (
+            reverse("meetings:meeting_create"),
+            {
+                "title": "X",
+                "kind": "video_call",
+                "online_link": "https://x.example",
+                "starts_at": "2030-01-01T10:00",
+                "ends_at": "2030-01-01T11:00",
+                "time_zone": "UTC",
+            },
+        ),
+        (reverse("meetings:meeting_edit", args=[meeting.pk]), {"title": "Hijacked"}),
+        *[
+            (reverse("meetings:meeting_status", args=[meeting.pk, action_name]), {})
+            for action_name in ("publish", "cancel", "held", "publish-agenda")
+        ],
+        (reverse("meetings:invitees_set", args=[meeting.pk]), {"organisations": []}),
+        (reverse("meetings:agenda_add", args=[meeting.pk]), {"title": "Mine"}),
+        (reverse("meetings:agenda_move", args=[agenda.pk, "down"]), {}),
+        (reverse("meetings:agenda_remove", args=[agenda.pk]), {}),
+        (reverse("meetings:minutes_save", args=[meeting.pk]), {"text": "x"}),
+        (
+            reverse("meetings:minutes_circulate", args=[meeting.pk]),
+            {"approval_due_on": "2030-01-01"},
+        ),
+        (reverse("meetings:minutes_approve", args=[meeting.pk]), {}),
+        (reverse("meetings:decision_add", args=[meeting.pk]), {"text": "x"}),
+        (reverse("meetings:decision_remove", args=[decision.pk]), {}),
+        (
+            reverse("meetings:action_add", args=[meeting.pk]),
+            {"text": "x", "owner_organisation": organisation.pk},
+        ),
+        (reverse("meetings:action_remove", args=[action.pk]), {}),
+        (reverse("meetings:action_to_work_item", args=[action.pk]), {"priority_area": area.pk}),
+        (
+            reverse("meetings:document_upload", args=[meeting.pk]),
+            {"file": SimpleUploadedFile("b.pdf", b"%PDF")},
+        ),
+        (reverse("meetings:document_remove", args=[document.pk]), {}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.status, meeting.invitations.count()) == (
+        "Working Group meeting",
+        "scheduled",
+        2,
+    )
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Opening"]
+    assert Decision.objects.count() == 1 and ActionItem.objects.get().work_item is None
+    assert not Minutes.objects.exists() and Document.objects.count() == 1
+    assert Meeting.objects.count() == 1
+
+
+def test_focal_point_answers_for_own_organisation_only(
+    client, focal_point, meeting, other_organisation
+):
+    client.force_login(focal_point)
+    url = reverse("meetings:rsvp", args=[meeting.pk])
+    response = client.post(url, {"response": "online", "attendees": "Ana Diaz"})
+    assert response.status_code == 302
+    assert (
+        Invitation.objects.get(meeting=meeting, organisation=focal_point.organisation).response
+        == "online"
+    )
+    # Naming another organisation's invitation is refused.
+    response = client.post(
+        url, {"response": "not_attending", "organisation": other_organisation.pk}
+    )
+    assert response.status_code == 403
+    assert (
+        Invitation.objects.get(meeting=meeting, organisation=other_organisation).response
+        == "no_answer"
+    )
+
+
+def test_an_invalid_answer_is_explained(client, focal_point, meeting):
+    client.force_login(focal_point)
+    response = client.post(
+        reverse("meetings:rsvp", args=[meeting.pk]), {"response": "maybe"}, follow=True
+    )
+    assert "Choose whether your organisation attends" in response.content.decode()
+
+
+def test_drafts_and_their_documents_are_hidden_from_members(
+    client, focal_point, secretariat, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    draft = factories.MeetingFactory(status="draft")
+    document = services.document_upload(
+        meeting=draft, actor=secretariat, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
+    )
+    client.force_login(focal_point)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(document.get_absolute_url()).status_code == 404
+    assert client.get(reverse("meetings:meeting_ics", args=[draft.pk])).status_code == 404
+    client.force_login(secretariat)
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4"
+
+
+def test_chair_schedules_a_meeting_in_the_venues_time_zone(client, organisation):
+    chair_org = factories.OrganisationFactory(acronym="ICMPD", time_zone="Europe/Vienna")
+    factories.ChairTermFactory(
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        organisations=[chair_org],
+    )
+    chair = factories.PersonFactory(organisation=chair_org, time_zone="Asia/Tokyo")
+    client.force_login(chair)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {
+            "kind": "briefing",
+            "title": "Briefing",
+            "starts_at": "2026-12-01T13:15",
+            "ends_at": "2026-12-01T14:30",
+            "time_zone": "America/New_York",
+            "venue": "UN Headquarters",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert response.url == meeting.get_absolute_url()
+    assert meeting.starts_at == datetime(
+        2026, 12, 1, 13, 15, tzinfo=NEW_YORK
+    )  # 13:15 in New York, typed from Tokyo
+
+
+# --- Calendars ------------------------------------------------------------------------------------
+
+
+def parse_events(body: bytes):
+    return [c for c in Calendar.from_ical(body).walk("VEVENT")]
+
+
+def test_ics_is_valid_with_a_stable_uid_a_rising_sequence_and_the_venue_zone(
+    client, secretariat, focal_point
+):
+    start = datetime(2026, 10, 30, 10, 0, tzinfo=NEW_YORK)
+    meeting = factories.MeetingFactory(
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        time_zone="America/New_York",
+        online_link="https://meet.example.org/wg",
+    )
+    client.force_login(focal_point)
+    first = parse_events(client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content)[0]
+    assert (
+        first["DTSTART"].dt == start and str(first["DTSTART"].params["TZID"]) == "America/New_York"
+    )
+    assert first["URL"] == "http://testserver" + meeting.get_absolute_url()
+    assert "https://meet.example.org/wg" in first["DESCRIPTION"]
+    services.meeting_update(
+        meeting=meeting, actor=secretariat, version=meeting.version, venue="Room 2"
+    )
+    services.meeting_cancel(meeting=Meeting.objects.get(pk=meeting.pk), actor=secretariat)
+    second = parse_events(client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content)[0]
+    assert second["UID"] == first["UID"]
+    assert int(second["SEQUENCE"]) == int(first["SEQUENCE"]) + 2
+    assert second["STATUS"] == "CANCELLED"
+
+
+def test_times_stay_right_across_the_daylight_saving_change(client, focal_point):
+    """New York leaves daylight time on 1 November 2026: 10:00 is 14:00 UTC before, 15:00 after."""
+    before = datetime(2026, 10, 30, 10, 0, tzinfo=NEW_YORK)
+    after = datetime(2026, 11, 3, 10, 0, tzinfo=NEW_YORK)
+    client.force_login(focal_point)
+    for start, utc_hour in ((before, 14), (after, 15)):
+        meeting = factories.MeetingFactory(
+            starts_at=start, ends_at=start + timedelta(hours=1), time_zone="America/New_York"
+        )
+        event = parse_events(
+            client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content
+        )[0]
+        assert event["DTSTART"].dt.hour == 10
+        assert event["DTSTART"].dt.astimezone(zoneinfo.ZoneInfo("UTC")).hour == utc_hour
+    calendar = Calendar.from_ical(
+        client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content
+    )
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+
+
+def test_feed_lists_the_organisations_meetings_and_refuses_a_wrong_or_replaced_token(
+    client, focal_point, meeting
+):
+    other = factories.MeetingFactory(title="Not ours")
+    client.force_login(focal_point)
+    feed_url = client.get(reverse("meetings:calendar_settings")).context["feed_url"]
+    path = feed_url.removeprefix("http://testserver")
+    client.logout()  # calendar apps do not log in
+    events = parse_events(client.get(path).content)
+    assert [str(e["SUMMARY"]) for e in events] == ["Working Group meeting"]
+    assert other.title not in client.get(path).content.decode()
+    assert client.get(path[:-8] + "XXXX.ics").status_code == 404
+    client.force_login(focal_point)
+    client.post(reverse("meetings:calendar_settings"))
+    client.logout()
+    assert client.get(path).status_code == 404
+
+
+# --- Pages and query counts -----------------------------------------------------------------------
+
+
+def test_meeting_page_shows_each_organisations_answer(client, observer, meeting, organisation):
+    Invitation.objects.filter(organisation=organisation).update(
+        response="in_person", attendees="Ana Diaz"
+    )
+    client.force_login(observer)
+    content = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Attending in person" in content and "Ana Diaz" in content and "No answer yet" in content
+
+
+def busy_meetings(n, organisations, person):
+    now = timezone.now()
+    for i in range(n):
+        start = now + timedelta(days=i % 40 - 20, hours=i)
+        meeting = Meeting.objects.create(
+            title=f"Meeting {i}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            time_zone="Europe/Vienna",
+            venue="Vienna",
+            status="scheduled",
+        )
+        Invitation.objects.bulk_create(
+            Invitation(meeting=meeting, organisation=o) for o in organisations
+        )
+
+
+@pytest.mark.parametrize("page", ["list", "calendar", "meeting"])
+def test_page_queries_do_not_grow_with_meetings_invitations_or_agenda(
+    client, secretariat, focal_point, organisation, other_organisation, page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    organisations = [organisation, other_organisation] + [
+        factories.OrganisationFactory() for _ in range(3)
+    ]
+    meeting = factories.MeetingFactory(starts_at=timezone.now() + timedelta(days=1))
+    services.invitations_set(meeting=meeting, actor=secretariat, organisations=organisations[:2])
+
+    def grow(n):
+        busy_meetings(n, organisations, focal_point)
+        for i in range(n):
+            services.agenda_item_add(
+                meeting=meeting,
+                actor=secretariat,
+                title=f"Item {i}",
+                presenter_organisation=organisation,
+            )
+            services.decision_add(meeting=meeting, actor=secretariat, text=f"Decision {i}")
+            services.action_item_add(
+                meeting=meeting,
+                actor=secretariat,
+                text=f"Action {i}",
+                owner_organisation=organisation,
+            )
+            services.document_upload(
+                meeting=meeting,
+                actor=secretariat,
+                upload=SimpleUploadedFile(f"d{i}.pdf", b"%PDF"),
+                agenda_item=meeting.agenda_items.last(),
+            )
+        services.invitations_set(
+            meeting=meeting, actor=secretariat, organisations=organisations[: 2 + min(n, 3)]
+        )
+
+    urls = {
+        "list": reverse("meetings:meeting_list"),
+        "calendar": reverse("meetings:month_now"),
+        "meeting": meeting.get_absolute_url(),
+    }
+    for viewer in (focal_point, secretariat):
+        client.force_login(viewer)
+        grow(1)
+        client.get(urls[page])
+        small = count_queries(client, urls[page])
+        grow(15)
+        assert count_queries(client, urls[page]) == small, viewer
