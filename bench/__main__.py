@@ -104,6 +104,9 @@ def run() -> None:
             ),
         ),
         ("work item page", lambda: group.item.get_absolute_url()),
+        ("meeting list", lambda: "/meetings/"),
+        ("month calendar", lambda: "/meetings/calendar/"),
+        ("meeting page", lambda: group.meeting.get_absolute_url()),
     ]
     plain_static = {
         **settings.STORAGES,

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from coordination.models import ChairTerm, Organisation, Person
+from meetings.models import ActionItem, AgendaItem, Decision, Invitation, Meeting
 from workplans.models import PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 
 ORGANISATIONS = 30
@@ -20,6 +21,7 @@ PEOPLE = 300
 ITEMS = 5_000
 UPDATES = 20_000
 AREAS = 8
+MEETINGS = 500
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Group:
     secretariat: Person
     plan: WorkPlan
     item: WorkItem
+    meeting: Meeting
     summary: str
 
 
@@ -80,13 +83,15 @@ def build_group() -> Group:
         )
     focal = next(p for p in people if p.role == Person.Role.FOCAL_POINT)
     plan, item = build_work_plan(organisations, people, focal)
+    meeting = build_meetings(organisations, people)
     return Group(
         organisation=organisations[1],
         focal_point=focal,
         secretariat=secretariat,
         plan=plan,
         item=item,
-        summary=f"{ORGANISATIONS} organisations, {PEOPLE} people, {ITEMS:,} work items and {UPDATES:,} progress updates",
+        meeting=meeting,
+        summary=f"{ORGANISATIONS} organisations, {PEOPLE} people, {ITEMS:,} work items, {UPDATES:,} progress updates and {MEETINGS} meetings",
     )
 
 
@@ -153,3 +158,32 @@ def build_work_plan(
     # The item the benchmark opens: led by the focal point's organisation, with a history.
     item = next(i for i in items if i.lead_organisation_id == focal.organisation_id)
     return plan, item
+
+
+def build_meetings(organisations: list[Organisation], people: list[Person]) -> Meeting:
+    """500 meetings over four years, each inviting every organisation; one busy meeting today."""
+    now = timezone.now()
+    with disable_auditlog():
+        meetings = Meeting.objects.bulk_create(
+            Meeting(
+                title=f"Bench meeting {n}", kind=Meeting.Kind.WORKING_GROUP, time_zone="Europe/Vienna",
+                starts_at=now + timedelta(days=n * 3 - 1000), ends_at=now + timedelta(days=n * 3 - 1000, hours=3),
+                venue="Vienna", status=Meeting.Status.SCHEDULED,
+            )
+            for n in range(MEETINGS)
+        )
+        Invitation.objects.bulk_create(
+            (Invitation(meeting=m, organisation=o, response=Invitation.Response.values[(m.pk + o.pk) % 4])
+             for m in meetings for o in organisations),
+            batch_size=5000,
+        )
+        busy = meetings[MEETINGS // 2]
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=busy, position=n, title=f"Agenda item {n}", presenter_organisation=organisations[n % ORGANISATIONS])
+            for n in range(15)
+        )
+        Decision.objects.bulk_create(Decision(meeting=busy, text=f"Decision {n}") for n in range(10))
+        ActionItem.objects.bulk_create(
+            ActionItem(meeting=busy, text=f"Action {n}", owner_organisation=organisations[n], owner=people[n]) for n in range(10)
+        )
+    return busy

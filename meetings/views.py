@@ -46,6 +46,10 @@ from meetings.models import (
 )
 
 
+# The list shows the next ones; the month calendar shows the rest.
+UPCOMING_SHOWN = 25
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -100,7 +104,7 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "meetings/meeting_list.html",
         {
-            "upcoming": list(meetings.upcoming(now)[:50]),
+            "upcoming": list(meetings.upcoming(now)[:UPCOMING_SHOWN]),
             "past": past,
             "page": past,
             "can_manage": permissions.can_manage_meetings(request.user),
