@@ -166,24 +166,48 @@ def build_meetings(organisations: list[Organisation], people: list[Person]) -> M
     with disable_auditlog():
         meetings = Meeting.objects.bulk_create(
             Meeting(
-                title=f"Bench meeting {n}", kind=Meeting.Kind.WORKING_GROUP, time_zone="Europe/Vienna",
-                starts_at=now + timedelta(days=n * 3 - 1000), ends_at=now + timedelta(days=n * 3 - 1000, hours=3),
-                venue="Vienna", status=Meeting.Status.SCHEDULED,
+                title=f"Bench meeting {n}",
+                kind=Meeting.Kind.WORKING_GROUP,
+                time_zone="Europe/Vienna",
+                starts_at=now + timedelta(days=n * 3 - 1000),
+                ends_at=now + timedelta(days=n * 3 - 1000, hours=3),
+                venue="Vienna",
+                status=Meeting.Status.SCHEDULED,
             )
             for n in range(MEETINGS)
         )
         Invitation.objects.bulk_create(
-            (Invitation(meeting=m, organisation=o, response=Invitation.Response.values[(m.pk + o.pk) % 4])
-             for m in meetings for o in organisations),
+            (
+                Invitation(
+                    meeting=m,
+                    organisation=o,
+                    response=Invitation.Response.values[(m.pk + o.pk) % 4],
+                )
+                for m in meetings
+                for o in organisations
+            ),
             batch_size=5000,
         )
         busy = meetings[MEETINGS // 2]
         AgendaItem.objects.bulk_create(
-            AgendaItem(meeting=busy, position=n, title=f"Agenda item {n}", presenter_organisation=organisations[n % ORGANISATIONS])
+            AgendaItem(
+                meeting=busy,
+                position=n,
+                title=f"Agenda item {n}",
+                presenter_organisation=organisations[n % ORGANISATIONS],
+            )
             for n in range(15)
         )
-        Decision.objects.bulk_create(Decision(meeting=busy, text=f"Decision {n}") for n in range(10))
+        Decision.objects.bulk_create(
+            Decision(meeting=busy, text=f"Decision {n}") for n in range(10)
+        )
         ActionItem.objects.bulk_create(
-            ActionItem(meeting=busy, text=f"Action {n}", owner_organisation=organisations[n], owner=people[n]) for n in range(10)
+            ActionItem(
+                meeting=busy,
+                text=f"Action {n}",
+                owner_organisation=organisations[n],
+                owner=people[n],
+            )
+            for n in range(10)
         )
     return busy

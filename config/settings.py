@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coordination.context_processors.group",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -266,7 +267,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The beat only says "look now": what is due is read from the database each time, so a tick
+# missed while Redis was down is caught up by the next one.
+DIGEST_CHECK_SECONDS = env.int("DIGEST_CHECK_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "queue-due-digests": {
+        "task": "notifications.tasks.queue_due_digests",
+        "schedule": DIGEST_CHECK_SECONDS,
+    },
+    "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60},
+}
 
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workplans/", include("workplans.urls")),
     path("meetings/", include("meetings.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("coordination.urls")),
 ]

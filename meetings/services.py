@@ -32,6 +32,7 @@ from meetings.models import (
     Minutes,
     new_feed_token,
 )
+from notifications import services as notifications
 
 MEETING_FIELDS = (
     "kind",
@@ -45,6 +46,8 @@ MEETING_FIELDS = (
     "host_organisation",
     "rsvp_deadline",
 )
+# A change of any of these is a rescheduling, announced to the invitees.
+RESCHEDULING_FIELDS = ("starts_at", "ends_at", "time_zone", "venue", "online_link")
 AGENDA_FIELDS = (
     "title",
     "presenter_organisation",
@@ -112,9 +115,14 @@ def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: 
         raise TypeError(f"Not meeting fields: {sorted(unknown)}")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
+    # (The stored values: a bound form has already changed the instance.)
+    before = Meeting.objects.values(*RESCHEDULING_FIELDS).get(pk=meeting.pk)
     with acting_as(actor):
         meeting = save_versioned(meeting, expected_version=version, changes=changes)
         _touch(meeting)
+    rescheduled = any(before[f] != getattr(meeting, f) for f in RESCHEDULING_FIELDS)
+    if rescheduled and meeting.status == Meeting.Status.SCHEDULED:
+        notifications.on_commit(notifications.meeting_event, meeting_id=meeting.pk, event="changed")
     return meeting
 
 
@@ -141,15 +149,28 @@ def _set_status(meeting: Meeting, actor: Person, status: str, allowed_from: set[
 
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, actor: Person) -> Meeting:
-    """Take a draft out of the organisers' hands: everyone sees it and invitees can answer."""
-    return _set_status(meeting, actor, Meeting.Status.SCHEDULED, {Meeting.Status.DRAFT})
+    """Take a draft out of the organisers' hands: everyone sees it and invitees can answer
+    (the people of the invited organisations are told at once)."""
+    was = meeting.status
+    meeting = _set_status(meeting, actor, Meeting.Status.SCHEDULED, {Meeting.Status.DRAFT})
+    if was == Meeting.Status.DRAFT:
+        notifications.on_commit(
+            notifications.meeting_event, meeting_id=meeting.pk, event="invitation"
+        )
+    return meeting
 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: Person) -> Meeting:
-    return _set_status(
+    was = Meeting.objects.values_list("status", flat=True).get(pk=meeting.pk)
+    meeting = _set_status(
         meeting, actor, Meeting.Status.CANCELLED, {Meeting.Status.DRAFT, Meeting.Status.SCHEDULED}
     )
+    if was == Meeting.Status.SCHEDULED:  # a draft was never announced
+        notifications.on_commit(
+            notifications.meeting_event, meeting_id=meeting.pk, event="cancelled"
+        )
+    return meeting
 
 
 @transaction.atomic
@@ -260,6 +281,8 @@ def agenda_publish(*, meeting: Meeting, actor: Person) -> Meeting:
         meeting.version += 1
         meeting.save(update_fields=["agenda_published_at", "version"])
         _touch(meeting)
+    if meeting.status == Meeting.Status.SCHEDULED:
+        notifications.on_commit(notifications.meeting_event, meeting_id=meeting.pk, event="agenda")
     return meeting
 
 

@@ -45,7 +45,6 @@ from meetings.models import (
     Meeting,
 )
 
-
 # The list shows the next ones; the month calendar shows the rest.
 UPCOMING_SHOWN = 25
 

@@ -1,1 +1,182 @@
 from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The kinds of reminder a digest can hold; each is a section some app contributes.
+REMINDER_KINDS = [
+    ("work_items", _("Work items due, overdue or without an update")),
+    ("meetings", _("Meetings in the next 14 days")),
+    ("rsvps", _("Answers your organisation owes")),
+    ("minutes", _("Minutes circulated for approval")),
+    ("actions", _("Action items due")),
+]
+ALL_KINDS = [kind for kind, _label in REMINDER_KINDS]
+
+
+def all_kinds() -> list[str]:
+    return list(ALL_KINDS)
+
+
+class Preference(models.Model):
+    """How and when a person hears from the hub."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Every day")
+        WEEKLY = "weekly", _("Once a week")
+        NEVER = "never", _("Never")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    frequency = models.CharField(
+        _("digest"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("day of the week"),
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text=_("For a weekly digest."),
+    )
+    hour = models.PositiveSmallIntegerField(
+        _("hour"),
+        default=8,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        help_text=_("In your own time zone."),
+    )
+    kinds = models.JSONField(_("reminders"), default=all_kinds)
+    immediate = models.BooleanField(
+        _("emails that cannot wait"),
+        default=True,
+        help_text=_(
+            "Meeting invitations, published agendas, rescheduled or cancelled meetings, items assigned to you."
+        ),
+    )
+    # When the next digest is due, in UTC. A digest is claimed by moving this on with a
+    # conditional UPDATE: only the process whose update changed the row sends it.
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_frequency_display()}"
+
+    def compute_next_digest_at(self, after: datetime, zone_name: str) -> datetime | None:
+        """The first digest time strictly after `after`: `hour` o'clock in the person's zone, every
+        day or on `weekday`. Computed on the local calendar, so it stays at 08:00 across a change
+        of daylight-saving time."""
+        if self.frequency == self.Frequency.NEVER:
+            return None
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        local = after.astimezone(zone)
+        day = local.date()
+        for _step in range(8):
+            candidate = datetime.combine(day, time(self.hour), tzinfo=zone)
+            if candidate > local and (
+                self.frequency == self.Frequency.DAILY or day.weekday() == self.weekday
+            ):
+                return candidate.astimezone(zoneinfo.ZoneInfo("UTC"))
+            day += timedelta(days=1)
+        raise AssertionError("a weekday repeats within eight days")
+
+
+class Delivery(models.Model):
+    """One email to one person, recorded before it is sent.
+
+    `key` is unique: a digest's key names the person and the period, an immediate email's names
+    the event (a meeting's change carries its SEQUENCE). Two workers, a repeated beat or a
+    retried task that try to record the same email meet the unique constraint, and only the
+    row's claimer sends it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        RETRY = "retry", _("Failed, will be retried")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", _("Digest")
+        MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
+        AGENDA = "agenda", _("Agenda published")
+        MEETING_CHANGED = "meeting_changed", _("Meeting rescheduled")
+        MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+        ITEM_ASSIGNED = "item_assigned", _("Work item assigned")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField()
+    ics = models.TextField(blank=True, help_text=_("An iCalendar file attached to the email."))
+    unsubscribe_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set by the process that recorded or is sending the row: after a bulk write, the rows that
+    # carry its own token are the ones it owns (healthchecks' claim, for a whole batch at once).
+    claim = models.UUIDField(null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+
+class Notification(models.Model):
+    """What shows in the person's list in the site, with an unread count in the header."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Delivery.Kind.choices)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["person", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.url

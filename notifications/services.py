@@ -1,13 +1,32 @@
-"""The public send functions other apps call. They never raise into a page: a message that
-cannot be queued is logged and sent from the request instead."""
+"""The public send functions other apps call, and the in-app notifications.
+
+Emails are recorded as Delivery rows in the caller's transaction and sent after it commits by a
+worker; if the broker cannot be reached, that is logged and the beat's next sweep sends them.
+No page ever waits for, or fails because of, the mail server or Redis.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+
+from coordination.models import Person
 from notifications.emails import render_email
+from notifications.models import Delivery, Notification, Preference
+from notifications.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
+
+
+# --- The invitation to join (its link is made at sending: see coordination.services) ----------------
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:
@@ -47,3 +66,165 @@ def invitation_email_queue(*, invitation_id: int) -> None:
                 "Could not send invitation %s; it can be sent again from the invitations page",
                 invitation_id,
             )
+
+
+# --- Immediate emails and in-app notifications ---------------------------------------------------------
+
+
+def _queue_sending(ids: list[int]) -> None:
+    from notifications.tasks import send_deliveries
+
+    try:
+        send_deliveries.delay(ids)
+    except Exception:
+        logger.warning(
+            "Could not queue %s emails; the next sweep of the beat sends them",
+            len(ids),
+            exc_info=True,
+        )
+
+
+def notify(
+    *,
+    people: Iterable[Person],
+    kind: str,
+    key: str,
+    title: str,
+    url: str,
+    template: str,
+    context: dict[str, Any],
+    ics: str = "",
+) -> int:
+    """Tell each person at once: an in-app notification always, an email if they want it.
+
+    `key` names the event (with its version, e.g. a meeting's SEQUENCE): recording the same
+    event twice writes nothing twice. Returns how many emails were recorded.
+    """
+    people = [p for p in people if p.is_active]
+    if not people:
+        return 0
+    preferences = {p.person_id: p for p in Preference.objects.filter(person__in=people)}
+    Notification.objects.bulk_create(
+        Notification(person=p, kind=kind, title=title, url=url) for p in people
+    )
+    token = uuid.uuid4()
+    rows = []
+    for person in people:
+        preference = preferences.get(person.pk)
+        if preference is not None and not preference.immediate:
+            continue
+        unsubscribe = unsubscribe_url(person, "immediate")
+        with (
+            timezone.override(zoneinfo.ZoneInfo(person.time_zone)),
+            translation.override(person.language),
+        ):
+            message = render_email(
+                template,
+                to=[person.email],
+                language=person.language,
+                context={
+                    **context,
+                    "person": person,
+                    "url": settings.SITE_URL + url,
+                    "unsubscribe_url": unsubscribe,
+                },
+            )
+        rows.append(
+            Delivery(
+                key=f"{key}:{person.pk}",
+                kind=kind,
+                person=person,
+                to=person.email,
+                subject=message.subject,
+                text=message.body,
+                html=message.alternatives[0][0],
+                ics=ics,
+                unsubscribe_url=unsubscribe,
+                claim=token,
+            )
+        )
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(Delivery.objects.filter(claim=token).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(claim=None)
+    if ids:
+        transaction.on_commit(lambda: _queue_sending(ids))
+    return len(ids)
+
+
+def _meeting_people(meeting: Any) -> QuerySet[Person]:
+    """Who hears about a meeting: the focal points and alternates of the invited organisations,
+    and their principals too for a principals' meeting."""
+    roles = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE]
+    if meeting.kind == "principals":
+        roles.append(Person.Role.PRINCIPAL)
+    return Person.objects.filter(
+        is_active=True, role__in=roles, organisation__meeting_invitations__meeting=meeting
+    ).distinct()
+
+
+def meeting_event(*, meeting_id: int, event: str) -> int:
+    """A meeting was published ("invitation"), its agenda published ("agenda"), rescheduled
+    ("changed") or cancelled ("cancelled"): tell the people of the invited organisations, with
+    the .ics attached."""
+    from meetings.ical import calendar
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.select_related("host_organisation").get(pk=meeting_id)
+    kinds = {
+        "invitation": Delivery.Kind.MEETING_INVITATION,
+        "agenda": Delivery.Kind.AGENDA,
+        "changed": Delivery.Kind.MEETING_CHANGED,
+        "cancelled": Delivery.Kind.MEETING_CANCELLED,
+    }
+    titles = {
+        "invitation": translation.gettext("Invitation: %(title)s"),
+        "agenda": translation.gettext("Agenda published: %(title)s"),
+        "changed": translation.gettext("Changed: %(title)s"),
+        "cancelled": translation.gettext("Cancelled: %(title)s"),
+    }
+    return notify(
+        people=_meeting_people(meeting),
+        kind=kinds[event],
+        key=f"meeting:{meeting.pk}:{event}:{meeting.sequence}",
+        title=titles[event] % {"title": meeting.title},
+        url=meeting.get_absolute_url(),
+        template="notifications/email/meeting",
+        context={
+            "meeting": meeting,
+            "event": event,
+            "agenda": list(meeting.agenda_items.select_related("presenter_organisation")),
+        },
+        ics=calendar([meeting], name=meeting.title).decode(),
+    )
+
+
+def item_assigned(*, item_id: int, person_id: int, by_id: int | None = None) -> int:
+    from workplans.models import WorkItem
+
+    item = WorkItem.objects.select_related("priority_area__plan", "lead_organisation").get(
+        pk=item_id
+    )
+    person = Person.objects.get(pk=person_id)
+    if by_id == person_id:
+        return 0  # nobody needs telling what they did themselves
+    return notify(
+        people=[person],
+        kind=Delivery.Kind.ITEM_ASSIGNED,
+        key=f"assigned:{item.pk}:{item.version}",
+        title=translation.gettext("Assigned to you: %(title)s") % {"title": item.title},
+        url=item.get_absolute_url(),
+        template="notifications/email/item_assigned",
+        context={"item": item},
+    )
+
+
+def on_commit(function: Any, **kwargs: Any) -> None:
+    """Run a send function once the caller's transaction commits; never let it break a page."""
+
+    def run() -> None:
+        try:
+            function(**kwargs)
+        except Exception:
+            logger.exception("Could not record the notification %s(%s)", function.__name__, kwargs)
+
+    transaction.on_commit(run)

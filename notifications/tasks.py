@@ -1,9 +1,13 @@
+"""Thin tasks: each takes ids, and the services claim their work in the database."""
+
 from __future__ import annotations
 
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
+from notifications import delivery, digests
 from notifications.services import invitation_email_send
 
 
@@ -16,6 +20,37 @@ from notifications.services import invitation_email_send
 )
 def send_invitation_email(*, invitation_id: int) -> bool:
     return invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task(acks_late=True)
+def queue_due_digests() -> int:
+    """The beat's tick: give new people their preferences, then one task per batch of people
+    whose digest time has passed. Safe to run twice: the batches claim in the database."""
+    now = timezone.now()
+    digests.ensure_preferences(now)
+    ids = digests.due_person_ids(now)
+    for batch in digests.batches(ids):
+        send_digest_batch.delay(batch)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def send_digest_batch(person_ids: list[int]) -> dict[str, int]:
+    return digests.send_digest_batch(person_ids)
+
+
+@shared_task(acks_late=True)
+def send_deliveries(ids: list[int] | None = None) -> tuple[int, int]:
+    """Send recorded emails (these, or every one that is due, retries included)."""
+    return delivery.deliver(ids)
+
+
+@shared_task(acks_late=True)
+def sweep_deliveries() -> tuple[int, int]:
+    """The beat's other tick: emails a dead worker left half-sent go back in the queue, and
+    everything due (new rows nobody could queue, retries whose time has come) is sent."""
+    delivery.release_abandoned()
+    return delivery.deliver()
 
 
 @shared_task

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from coordination.audit import acting_as
 from coordination.models import Organisation, Person
 from coordination.versioning import bump_version, save_versioned
+from notifications import services as notifications
 from workplans import permissions
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 
@@ -144,6 +145,10 @@ def work_item_create(
     with acting_as(actor):
         item.save()
         item.contributing_organisations.set(contributors)
+    if item.owner_id:
+        notifications.on_commit(
+            notifications.item_assigned, item_id=item.pk, person_id=item.owner_id, by_id=actor.pk
+        )
     return item
 
 
@@ -166,8 +171,16 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     _check_status(
         changes.get("status", item.status), changes.get("percent_complete", item.percent_complete)
     )
+    owner_before = WorkItem.objects.values_list("owner_id", flat=True).get(pk=item.pk)
     with acting_as(actor):
         item = save_versioned(item, expected_version=version, changes=changes)
+        if item.owner_id and item.owner_id != owner_before:
+            notifications.on_commit(
+                notifications.item_assigned,
+                item_id=item.pk,
+                person_id=item.owner_id,
+                by_id=actor.pk,
+            )
         if contributors is not None and contributor_ids != set(
             item.contributing_organisations.values_list("pk", flat=True)
         ):

@@ -1,0 +1,162 @@
+"""Sending the recorded emails: claim, send, record the outcome, retry with backoff.
+
+Every email is a Delivery row before it is sent. A process sends only the rows it claimed
+with its own token in one conditional UPDATE, so a duplicated beat tick, a retried task or two
+workers at once never send the same row twice. A failed send is retried with exponential
+backoff; after MAX_ATTEMPTS the row is FAILED, shown to the secretariat, who can send it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY_AFTER = timedelta(minutes=1)
+LONGEST_RETRY_AFTER = timedelta(hours=2)
+# A row claimed for sending longer ago than this belongs to a process that died mid-send.
+ABANDONED_AFTER = timedelta(minutes=15)
+BATCH = 200
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after the first, second, third failure; never more than 2 hours."""
+    return min(FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0), LONGEST_RETRY_AFTER)
+
+
+def message_for(delivery: Delivery) -> EmailMultiAlternatives:
+    headers = {}
+    if delivery.unsubscribe_url:
+        # RFC 8058: a mail client can unsubscribe with one POST, without opening a page.
+        headers["List-Unsubscribe"] = f"<{delivery.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to],
+        headers=headers,
+    )
+    message.attach_alternative(delivery.html, "text/html")
+    if delivery.ics:
+        message.attach("meeting.ics", delivery.ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    return message
+
+
+def release_abandoned() -> int:
+    """Put rows whose sender died mid-send back in the queue (they may go out a second time:
+    the one window SMTP leaves open, since the server cannot be asked what it received)."""
+    return Delivery.objects.filter(
+        status=Delivery.Status.SENDING, claimed_at__lt=timezone.now() - ABANDONED_AFTER
+    ).update(status=Delivery.Status.RETRY, claim=None)
+
+
+def claim(ids: Iterable[int] | None = None, *, limit: int = BATCH) -> list[Delivery]:
+    """Take the rows that are due and not being sent, for this process alone.
+
+    The UPDATE's condition (still pending or waiting for a retry) is re-checked by the database
+    row by row, so when two processes race, each row goes to exactly one of them; each then
+    reads back the rows carrying its own token.
+    """
+    now = timezone.now()
+    due = Delivery.objects.filter(
+        status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY], next_attempt_at__lte=now
+    )
+    if ids is not None:
+        due = due.filter(pk__in=list(ids))
+    token = uuid.uuid4()
+    candidates = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    if not candidates:
+        return []
+    Delivery.objects.filter(
+        Q(pk__in=candidates), status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]
+    ).update(status=Delivery.Status.SENDING, claim=token, claimed_at=now)
+    return list(Delivery.objects.filter(claim=token, status=Delivery.Status.SENDING))
+
+
+def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
+    """Send over one SMTP connection; record each outcome. Returns (sent, failed)."""
+    if not deliveries:
+        return 0, 0
+    sent_ids: list[int] = []
+    failures = 0
+    connection = get_connection()
+    try:
+        connection.open()
+        for delivery in deliveries:
+            try:
+                message = message_for(delivery)
+                message.connection = connection
+                message.send()
+            except Exception as error:  # any failure of one message: record it, go on
+                failures += 1
+                _record_failure(delivery, error)
+                # A broken connection fails every message after it: start a new one.
+                connection.close()
+                connection = get_connection()
+            else:
+                sent_ids.append(delivery.pk)
+    except Exception as error:  # the server could not be reached at all
+        logger.warning("Could not open the mail connection: %s", error)
+        for delivery in deliveries:
+            if delivery.pk not in sent_ids:
+                failures += 1
+                _record_failure(delivery, error)
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.debug("Closing the mail connection failed", exc_info=True)
+    if sent_ids:
+        Delivery.objects.filter(pk__in=sent_ids).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", claim=None
+        )
+    return len(sent_ids), failures
+
+
+def _record_failure(delivery: Delivery, error: Exception) -> None:
+    attempts = delivery.attempts + 1
+    final = attempts >= MAX_ATTEMPTS
+    logger.warning(
+        "Email %s to %s failed (attempt %s): %s", delivery.pk, delivery.to, attempts, error
+    )
+    Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
+        status=Delivery.Status.FAILED if final else Delivery.Status.RETRY,
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=timezone.now() + backoff(attempts),
+        claim=None,
+    )
+
+
+def deliver(ids: Iterable[int] | None = None) -> tuple[int, int]:
+    """Send what is due (of `ids`, if given) in batches until nothing is left to claim."""
+    total_sent = total_failed = 0
+    ids = list(ids) if ids is not None else None
+    while batch := claim(ids):
+        sent, failed = send_claimed(batch)
+        total_sent += sent
+        total_failed += failed
+        if ids is not None:
+            break
+    return total_sent, total_failed
+
+
+def send_again(delivery: Delivery) -> Delivery:
+    """The secretariat's "send again" for a failed email: back in the queue, attempts reset."""
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.RETRY, attempts=0, next_attempt_at=timezone.now(), claim=None
+    )
+    delivery.refresh_from_db()
+    return delivery

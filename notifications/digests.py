@@ -1,0 +1,233 @@
+"""Digests: who is due, what each one holds, and recording them exactly once.
+
+The beat runs `queue_due_digests` every few minutes. It works from the database only (each
+person's `next_digest_at`), so a run missed while Redis was down is caught up by the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from coordination.models import Person
+from notifications.delivery import deliver
+from notifications.emails import render_email
+from notifications.models import Delivery, Preference
+from notifications.sections import digest_sections
+from notifications.unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+# Lines a section shows before "and N more" (the page has them all).
+LINES_PER_SECTION = 15
+
+
+def role_defaults(person: Person) -> dict[str, Any]:
+    """What a new person gets before choosing: the people who keep things moving hear daily,
+    principals and observers weekly and only about what concerns them."""
+    role = person.role
+    if role in {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}:
+        return {
+            "frequency": Preference.Frequency.DAILY,
+            "kinds": ["work_items", "meetings", "rsvps", "minutes", "actions"],
+        }
+    if role == Person.Role.PRINCIPAL:
+        return {
+            "frequency": Preference.Frequency.WEEKLY,
+            "kinds": ["meetings", "minutes"],
+            "immediate": True,
+        }
+    return {"frequency": Preference.Frequency.WEEKLY, "kinds": ["meetings"], "immediate": False}
+
+
+def preference_for(person: Person) -> Preference:
+    preference = Preference.objects.filter(person=person).first()
+    if preference is None:
+        ensure_preferences(timezone.now(), people=[person])
+        preference = Preference.objects.get(person=person)
+    return preference
+
+
+def ensure_preferences(now: datetime, *, people: Iterable[Person] | None = None) -> int:
+    """Give every active person without preferences their role's defaults (new people join by
+    invitation at any time; this keeps the digest from needing to know)."""
+    candidates = (
+        people
+        if people is not None
+        else Person.objects.filter(is_active=True, notification_preference__isnull=True)
+    )
+    created = []
+    for person in candidates:
+        preference = Preference(person=person, **role_defaults(person))
+        preference.next_digest_at = preference.compute_next_digest_at(now, person.time_zone)
+        created.append(preference)
+    Preference.objects.bulk_create(created, ignore_conflicts=True)
+    return len(created)
+
+
+def preference_update(*, person: Person, **changes: Any) -> Preference:
+    """A person changes how they hear from the hub; the next digest time follows."""
+    preference = preference_for(person)
+    for field, value in changes.items():
+        setattr(preference, field, value)
+    preference.full_clean()
+    preference.next_digest_at = preference.compute_next_digest_at(timezone.now(), person.time_zone)
+    preference.save()
+    return preference
+
+
+def due_person_ids(now: datetime) -> list[int]:
+    return list(
+        Preference.objects.filter(
+            next_digest_at__lte=now,
+            person__is_active=True,
+        )
+        .exclude(frequency=Preference.Frequency.NEVER)
+        .order_by("next_digest_at")
+        .values_list("person_id", flat=True)
+    )
+
+
+def period_of(preference: Preference, due_at: datetime, zone_name: str) -> str:
+    """The digest's period in the person's calendar: a day, or an ISO week."""
+    local = due_at.astimezone(zoneinfo.ZoneInfo(zone_name))
+    if preference.frequency == Preference.Frequency.WEEKLY:
+        year, week, _ = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    return local.date().isoformat()
+
+
+@dataclass
+class Built:
+    person: Person
+    key: str
+    sections: list[dict[str, Any]]
+
+
+def collect(people: list[Person], now: datetime) -> dict[int, list[dict[str, Any]]]:
+    """Every section's lines for every person of the batch: a fixed number of queries."""
+    by_person: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in people}
+    for section in digest_sections():
+        lines = section.collect(people, now)
+        for person in people:
+            wanted = person.notification_preference.kinds
+            person_lines = lines.get(person.pk, [])
+            if section.kind in wanted and person_lines:
+                by_person[person.pk].append(
+                    {
+                        "kind": section.kind,
+                        "title": section.title,
+                        "lines": person_lines[:LINES_PER_SECTION],
+                        "more": max(0, len(person_lines) - LINES_PER_SECTION),
+                    }
+                )
+    return by_person
+
+
+def _render(built: Built, now: datetime) -> Delivery:
+    person = built.person
+    url = unsubscribe_url(person, "digest")
+    with (
+        timezone.override(zoneinfo.ZoneInfo(person.time_zone)),
+        translation.override(person.language),
+    ):
+        message = render_email(
+            "notifications/email/digest",
+            to=[person.email],
+            language=person.language,
+            context={
+                "person": person,
+                "sections": built.sections,
+                "unsubscribe_url": url,
+                "preferences_url": settings.SITE_URL + "/notifications/preferences/",
+                "now": now,
+            },
+        )
+    return Delivery(
+        key=built.key,
+        kind=Delivery.Kind.DIGEST,
+        person=person,
+        to=person.email,
+        subject=message.subject,
+        text=message.body,
+        html=message.alternatives[0][0],
+        unsubscribe_url=url,
+    )
+
+
+def send_digest_batch(
+    person_ids: list[int], now: datetime | None = None, *, period: str | None = None
+) -> dict[str, int]:
+    """Record and send the digests of a batch of people. A fixed number of queries per batch.
+
+    1. Read the people who are still due (with their preferences) and every section's lines.
+    2. Record one Delivery per person with something to say, keyed on person and period, in one
+       INSERT that skips keys already recorded; the rows carrying this run's token are ours.
+    3. Move everyone's next digest time on (also those with nothing to say this time).
+    4. Send our rows.
+
+    `period` overrides the schedule (the send_digests command, for trying): everyone in the
+    batch gets a digest now, once for that period.
+    """
+    now = now or timezone.now()
+    people = list(
+        Person.objects.filter(pk__in=person_ids, is_active=True).select_related(
+            "notification_preference"
+        )
+    )
+    if period is None:
+        people = [
+            p
+            for p in people
+            if p.notification_preference.next_digest_at
+            and p.notification_preference.next_digest_at <= now
+        ]
+    if not people:
+        return {"people": 0, "recorded": 0, "sent": 0, "failed": 0}
+    contents = collect(people, now)
+    token = uuid.uuid4()
+    built = []
+    for person in people:
+        if contents[person.pk]:
+            preference = person.notification_preference
+            key_period = period or period_of(
+                preference, preference.next_digest_at or now, person.time_zone
+            )
+            built.append(
+                Built(
+                    person=person,
+                    key=f"digest:{person.pk}:{key_period}",
+                    sections=contents[person.pk],
+                )
+            )
+    rows = []
+    for item in built:
+        delivery = _render(item, now)
+        delivery.claim = token
+        rows.append(delivery)
+    with transaction.atomic():
+        # The unique key is the guarantee: a second run for the same period inserts nothing.
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        mine = list(Delivery.objects.filter(claim=token).values_list("pk", flat=True))
+        if period is None:
+            preferences = [p.notification_preference for p in people]
+            for preference, person in zip(preferences, people, strict=True):
+                preference.next_digest_at = preference.compute_next_digest_at(now, person.time_zone)
+            Preference.objects.bulk_update(preferences, ["next_digest_at"])
+        Delivery.objects.filter(pk__in=mine).update(claim=None)
+    sent, failed = deliver(mine) if mine else (0, 0)
+    return {"people": len(people), "recorded": len(mine), "sent": sent, "failed": failed}
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
