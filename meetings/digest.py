@@ -149,6 +149,8 @@ class ActionItemsSection:
         )
         lines: dict[int, list[dict[str, str]]] = defaultdict(list)
         for action in actions:
+            if action.due_on is None:  # excluded by the query; narrows the type
+                continue
             overdue = action.due_on < today
             detail = (_("overdue since %(date)s") if overdue else _("due %(date)s")) % {
                 "date": action.due_on.isoformat()

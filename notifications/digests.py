@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from coordination.models import Person
 from notifications.delivery import deliver
-from notifications.emails import render_email
+from notifications.emails import render_parts
 from notifications.models import Delivery, Preference
 from notifications.sections import digest_sections
 from notifications.unsubscribe import unsubscribe_url
@@ -30,6 +30,16 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 # Lines a section shows before "and N more" (the page has them all).
 LINES_PER_SECTION = 15
+
+
+def preference_of(person: Person) -> Preference:
+    """The preference loaded with the person (select_related); the stubs do not see the reverse
+    one-to-one from this app."""
+    return person.notification_preference  # type: ignore[attr-defined]
+
+
+def _due(preference: Preference, now: datetime) -> bool:
+    return preference.next_digest_at is not None and preference.next_digest_at <= now
 
 
 def role_defaults(person: Person) -> dict[str, Any]:
@@ -120,7 +130,7 @@ def collect(people: list[Person], now: datetime) -> dict[int, list[dict[str, Any
     for section in digest_sections():
         lines = section.collect(people, now)
         for person in people:
-            wanted = person.notification_preference.kinds
+            wanted = preference_of(person).kinds
             person_lines = lines.get(person.pk, [])
             if section.kind in wanted and person_lines:
                 by_person[person.pk].append(
@@ -141,9 +151,8 @@ def _render(built: Built, now: datetime) -> Delivery:
         timezone.override(zoneinfo.ZoneInfo(person.time_zone)),
         translation.override(person.language),
     ):
-        message = render_email(
+        parts = render_parts(
             "notifications/email/digest",
-            to=[person.email],
             language=person.language,
             context={
                 "person": person,
@@ -158,9 +167,9 @@ def _render(built: Built, now: datetime) -> Delivery:
         kind=Delivery.Kind.DIGEST,
         person=person,
         to=person.email,
-        subject=message.subject,
-        text=message.body,
-        html=message.alternatives[0][0],
+        subject=parts.subject,
+        text=parts.text,
+        html=parts.html,
         unsubscribe_url=url,
     )
 
@@ -186,12 +195,7 @@ def send_digest_batch(
         )
     )
     if period is None:
-        people = [
-            p
-            for p in people
-            if p.notification_preference.next_digest_at
-            and p.notification_preference.next_digest_at <= now
-        ]
+        people = [p for p in people if _due(preference_of(p), now)]
     if not people:
         return {"people": 0, "recorded": 0, "sent": 0, "failed": 0}
     contents = collect(people, now)
@@ -199,7 +203,7 @@ def send_digest_batch(
     built = []
     for person in people:
         if contents[person.pk]:
-            preference = person.notification_preference
+            preference = preference_of(person)
             key_period = period or period_of(
                 preference, preference.next_digest_at or now, person.time_zone
             )
@@ -220,7 +224,7 @@ def send_digest_batch(
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         mine = list(Delivery.objects.filter(claim=token).values_list("pk", flat=True))
         if period is None:
-            preferences = [p.notification_preference for p in people]
+            preferences = [preference_of(p) for p in people]
             for preference, person in zip(preferences, people, strict=True):
                 preference.next_digest_at = preference.compute_next_digest_at(now, person.time_zone)
             Preference.objects.bulk_update(preferences, ["next_digest_at"])

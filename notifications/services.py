@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from coordination.models import Person
-from notifications.emails import render_email
+from notifications.emails import render_email, render_parts
 from notifications.models import Delivery, Notification, Preference
 from notifications.unsubscribe import unsubscribe_url
 
@@ -118,9 +118,8 @@ def notify(
             timezone.override(zoneinfo.ZoneInfo(person.time_zone)),
             translation.override(person.language),
         ):
-            message = render_email(
+            parts = render_parts(
                 template,
-                to=[person.email],
                 language=person.language,
                 context={
                     **context,
@@ -135,9 +134,9 @@ def notify(
                 kind=kind,
                 person=person,
                 to=person.email,
-                subject=message.subject,
-                text=message.body,
-                html=message.alternatives[0][0],
+                subject=parts.subject,
+                text=parts.text,
+                html=parts.html,
                 ics=ics,
                 unsubscribe_url=unsubscribe,
                 claim=token,

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 MONDAY_0700_UTC = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 08:00 in Vienna, 02:00 in New York
 
 
-def person_with_work(time_zone: str, email: str, *, frequency: str = "daily", due_in_days: int = 3):
+def person_with_work(time_zone, email, *, frequency="daily", due_in_days=3):
     organisation = factories.OrganisationFactory()
     person = factories.PersonFactory(organisation=organisation, time_zone=time_zone, email=email)
     factories.WorkItemFactory(
@@ -93,7 +93,7 @@ class TestSchedule:
 
 
 class TestSending:
-    def due_people(self, n: int):
+    def due_people(self, n):
         people = []
         for i in range(n):
             person, preference = person_with_work(

@@ -132,7 +132,7 @@ def test_the_worker_sends_an_invitation_from_the_database(worker, secretariat, o
     assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
 
 
-def people_due(count: int) -> list[int]:
+def people_due(count):
     """`count` focal points of as many organisations, each with an item due and a digest due now."""
     ids = []
     for n in range(count):
