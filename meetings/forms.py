@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -15,6 +15,26 @@ from meetings.services import MEETING_FIELDS
 from workplans.models import PriorityArea
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as typed, with no zone yet: the form places it at the venue. (Django's
+    own field would first read it in the viewer's zone, and refuse an hour that the viewer's
+    clocks skip at a change of daylight-saving time.)"""
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):
+            parsed = super().to_python(value)
+        return parsed.replace(tzinfo=None) if parsed is not None else None
+
+    def prepare_value(self, value: Any) -> Any:
+        return (
+            value.replace(tzinfo=None)
+            if isinstance(value, datetime) and timezone.is_aware(value)
+            else value
+        )
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -26,6 +46,11 @@ class MeetingForm(VersionedModelForm):
     class Meta:
         model = Meeting
         fields = list(MEETING_FIELDS)
+        field_classes = {
+            "starts_at": WallClockField,
+            "ends_at": WallClockField,
+            "rsvp_deadline": WallClockField,
+        }
         widgets = {
             "starts_at": LOCAL,
             "ends_at": LOCAL,
@@ -67,13 +92,8 @@ class MeetingForm(VersionedModelForm):
             return cleaned
         for name in self.TIMES:
             value: datetime | None = cleaned.get(name)
-            if value is not None:
-                naive = (
-                    timezone.make_naive(value, timezone.get_current_timezone())
-                    if timezone.is_aware(value)
-                    else value
-                )
-                cleaned[name] = timezone.make_aware(naive, zone)
+            if value is not None and timezone.is_naive(value):
+                cleaned[name] = value.replace(tzinfo=zone)
         return cleaned
 
 
@@ -132,7 +152,14 @@ class AgendaItemForm(forms.ModelForm):
         if isinstance(work_item, forms.ModelChoiceField):
             from workplans.models import WorkItem
 
-            work_item.queryset = WorkItem.objects.open().order_by("title")
+            horizon = timezone.localdate() + timedelta(days=365)
+            work_item.queryset = (
+                WorkItem.objects.open()
+                .filter(due_on__lte=horizon)
+                .select_related("lead_organisation")
+                .order_by("title")
+            )
+            work_item.help_text = _("Open items due within a year, or overdue.")
 
 
 class MinutesForm(forms.Form):

@@ -46,7 +46,8 @@ def _event(meeting: Meeting) -> Event:
         lines.append(meeting.description)
     lines.append(url)
     event.add("description", vText("\n\n".join(lines)))
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    status = {"cancelled": "CANCELLED", "draft": "TENTATIVE"}.get(meeting.status, "CONFIRMED")
+    event.add("status", status)
     event.add("categories", [meeting.get_kind_display()])
     return event
 

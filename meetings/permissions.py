@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coordination.permissions import is_chair, is_secretariat
 
@@ -22,6 +22,16 @@ def can_see_meeting(user: AnyUser, meeting: Meeting) -> bool:
     """Everyone logged in sees a meeting once it is scheduled; drafts are the organisers'."""
     return bool(user.is_authenticated) and (
         meeting.status != meeting.Status.DRAFT or can_manage_meetings(user)
+    )
+
+
+def can_download(user: AnyUser, document: Any) -> bool:
+    """A document attached to an agenda item waits, like the agenda, until it is published."""
+    meeting = document.meeting
+    if not can_see_meeting(user, meeting):
+        return False
+    return (
+        document.agenda_item_id is None or meeting.agenda_is_published or can_manage_meetings(user)
     )
 
 

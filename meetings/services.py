@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from coordination.audit import acting_as
 from coordination.models import Organisation, Person
-from coordination.versioning import save_versioned
+from coordination.versioning import ConflictError, save_versioned
 from meetings import permissions
 from meetings.models import (
     ActionItem,
@@ -192,8 +192,10 @@ def invitations_set(
     with acting_as(actor):
         for invitation in meeting.invitations.filter(organisation_id__in=current - wanted):
             invitation.delete()
+        # ignore_conflicts: a second organiser saving the same list at once adds nothing twice.
         Invitation.objects.bulk_create(
-            Invitation(meeting=meeting, organisation_id=pk) for pk in sorted(wanted - current)
+            (Invitation(meeting=meeting, organisation_id=pk) for pk in sorted(wanted - current)),
+            ignore_conflicts=True,
         )
 
 
@@ -225,10 +227,23 @@ def agenda_item_add(*, meeting: Meeting, actor: Person, title: str, **fields: An
     _require_manager(actor)
     last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem(meeting=meeting, title=title, position=(last or 0) + 1, **fields)
+    _check_presenter(item)
     item.full_clean()
     with acting_as(actor):
         item.save()
     return item
+
+
+def _check_presenter(item: AgendaItem) -> None:
+    presenter, organisation = item.presenter, item.presenter_organisation
+    if (
+        presenter is not None
+        and organisation is not None
+        and presenter.organisation_id != organisation.pk
+    ):
+        raise ValidationError(
+            {"presenter": _("The presenter must belong to the presenting organisation.")}
+        )
 
 
 @transaction.atomic
@@ -239,6 +254,7 @@ def agenda_item_update(*, item: AgendaItem, actor: Person, **changes: Any) -> Ag
         raise TypeError(f"Not agenda fields: {sorted(unknown)}")
     for field, value in changes.items():
         setattr(item, field, value)
+    _check_presenter(item)
     item.full_clean()
     with acting_as(actor):
         item.save(update_fields=list(changes))
@@ -278,8 +294,9 @@ def agenda_publish(*, meeting: Meeting, actor: Person) -> Meeting:
         raise ValidationError(_("The meeting is cancelled."))
     with acting_as(actor):
         meeting.agenda_published_at = timezone.now()
-        meeting.version += 1
-        meeting.save(update_fields=["agenda_published_at", "version"])
+        meeting.save(update_fields=["agenda_published_at"])
+        # F(): an edit saved at the same moment keeps its own increment.
+        Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
         _touch(meeting)
     if meeting.status == Meeting.Status.SCHEDULED:
         notifications.on_commit(notifications.meeting_event, meeting_id=meeting.pk, event="agenda")
@@ -297,13 +314,18 @@ def minutes_save(
     _require_manager(actor)
     if not text.strip():
         raise ValidationError({"text": _("The minutes are empty.")})
+    # The meeting row is the lock: two people writing the first minutes at once are serialised,
+    # and the second finds the first one's text and gets a conflict instead of an error.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     minutes = Minutes.objects.filter(meeting=meeting).first()
     with acting_as(actor):
         if minutes is None:
             return Minutes.objects.create(meeting=meeting, text=text)
         if minutes.status == Minutes.Status.APPROVED:
             raise ValidationError(_("Approved minutes cannot be changed."))
-        return save_versioned(minutes, expected_version=version or 0, changes={"text": text})
+        if version is None:
+            raise ConflictError(minutes)  # opened before anyone had written them
+        return save_versioned(minutes, expected_version=version, changes={"text": text})
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination.editing import apply_errors, versioned_edit
+from coordination.versioning import ConflictError
 from coordination.views import AuthenticatedRequest
 from meetings import ical, permissions, selectors, services
 from meetings.forms import (
@@ -87,6 +89,14 @@ def _run(
         action()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except ConflictError:
+        messages.error(
+            request,
+            _(
+                "Someone else saved this while you were working on it. Nothing was saved: "
+                "copy your text, reload the page to see theirs, and merge the two."
+            ),
+        )
     else:
         messages.success(request, done)
     return _back(meeting, anchor)
@@ -280,7 +290,10 @@ def invitees_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk)
-    organisation_id = request.POST.get("organisation") or request.user.organisation_id
+    named = request.POST.get("organisation", "")
+    if named and not named.isdigit():
+        raise Http404
+    organisation_id = int(named) if named else request.user.organisation_id
     invitation = get_object_or_404(
         Invitation.objects.select_related("meeting"),
         meeting=meeting,
@@ -357,18 +370,27 @@ def minutes_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The minutes are empty."))
         return _back(meeting, "minutes")
-    return _run(
-        request,
-        meeting,
-        lambda: services.minutes_save(
-            meeting=meeting,
-            actor=request.user,
-            text=form.cleaned_data["text"],
-            version=form.cleaned_data["version"],
-        ),
-        _("The minutes were saved."),
-        "minutes",
-    )
+    text = form.cleaned_data["text"]
+    try:
+        with transaction.atomic():
+            services.minutes_save(
+                meeting=meeting, actor=request.user, text=text, version=form.cleaned_data["version"]
+            )
+    except ConflictError:
+        # Keep what they typed: it is in the message, to merge with the version now shown.
+        messages.error(
+            request,
+            _(
+                "Someone else saved the minutes while you were writing. Nothing was saved. "
+                "Your text, to merge with theirs below: %(text)s"
+            )
+            % {"text": text},
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The minutes were saved."))
+    return _back(meeting, "minutes")
 
 
 @require_POST
@@ -515,7 +537,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
-    if not permissions.can_see_meeting(request.user, document.meeting):
+    if not permissions.can_download(request.user, document):
         raise Http404
     try:
         handle = document.file.open("rb")

@@ -7,6 +7,7 @@ from typing import Any
 
 import tablib
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplans.models import WorkItem
@@ -54,7 +55,7 @@ def items_dataset(items: Iterable[WorkItem]) -> tablib.Dataset:
             item.due_on.isoformat() if item.due_on else "",
             item.get_status_display(),
             item.percent_complete,
-            item.last_progress_at.date().isoformat(),
+            timezone.localdate(item.last_progress_at).isoformat(),
             settings.SITE_URL + item.get_absolute_url(),
         ]
         dataset.append([neutralise(value) for value in row])

@@ -149,6 +149,8 @@ def item_timeline(item: WorkItem) -> list[TimelineEntry]:
         LogEntry.objects.filter(
             Q(content_type=item_type, object_pk=str(item.pk))
             | Q(content_type=milestone_type, object_pk__in=milestone_ids)
+            # Milestones since removed: their rows name the item (workplans.services).
+            | Q(content_type=milestone_type, additional_data__item=item.pk)
         )
         .exclude(additional_data__has_key="progress_update")
         .select_related("actor", "content_type")

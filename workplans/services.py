@@ -52,6 +52,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _require_open_plan(plan: WorkPlan) -> None:
+    if plan.status == WorkPlan.Status.CLOSED:
+        raise ValidationError(_("This work plan is closed: its items and areas no longer change."))
+
+
 def _reject_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields).difference(allowed)
     if unknown:
@@ -85,6 +90,7 @@ def priority_area_create(
     *, plan: WorkPlan, actor: Person, title: str, description: str = "", position: int | None = None
 ) -> PriorityArea:
     _require(permissions.can_manage_plans(actor))
+    _require_open_plan(plan)
     if position is None:
         last = plan.priority_areas.order_by("-position").values_list("position", flat=True).first()
         position = 1 if last is None else last + 1
@@ -136,6 +142,7 @@ def work_item_create(
 ) -> WorkItem:
     _require(permissions.can_manage_plans(actor))
     _reject_unknown(fields, ITEM_FIELDS)
+    _require_open_plan(priority_area.plan)
     contributors = [o for o in (contributing_organisations or []) if o.pk != lead_organisation.pk]
     _check_owner(fields.get("owner"), {lead_organisation.pk, *(o.pk for o in contributors)})
     item = WorkItem(
@@ -157,6 +164,7 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     """Edit an item. Focal points of its organisations change its content and dates; the
     secretariat and the chairs also move it and change who leads or contributes."""
     _require(permissions.can_edit_item(actor, item))
+    _require_open_plan(item.priority_area.plan)
     allowed = ITEM_FIELDS if permissions.can_manage_plans(actor) else ITEM_FIELDS_FOR_MEMBERS
     _reject_unknown(changes, allowed)
     contributors = changes.pop("contributing_organisations", None)
@@ -221,12 +229,11 @@ def progress_update_post(
     _check_status(status, percent_complete)
 
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
-    organisation_ids = permissions.organisation_ids_of(item)
-    organisation_id = (
-        actor.organisation_id
-        if actor.organisation_id in organisation_ids
-        else item.lead_organisation_id
-    )
+    _require_open_plan(item.priority_area.plan)
+    # The author's own organisation (the secretariat's or a chair's when they report), so the
+    # annual report credits who wrote it; the lead's for someone without one.
+    organisation_id = actor.organisation_id or item.lead_organisation_id
+    newer = ProgressUpdate.objects.filter(item=item, reported_on__gt=reported_on).exists()
     update = ProgressUpdate.objects.create(
         item=item,
         author=actor,
@@ -236,6 +243,9 @@ def progress_update_post(
         status=status,
         percent_complete=percent_complete,
     )
+    if newer:
+        # A report on the past joins the history; the item keeps the state of the newer one.
+        return update
     with acting_as(actor, progress_update=update.pk):
         item.status = status
         item.percent_complete = percent_complete
@@ -255,7 +265,7 @@ def milestone_add(
     _require(permissions.can_edit_item(actor, item))
     milestone = Milestone(item=item, title=title.strip(), due_on=due_on)
     milestone.full_clean()
-    with acting_as(actor):
+    with acting_as(actor, item=item.pk):
         milestone.save()
     return milestone
 
@@ -265,7 +275,7 @@ def milestone_set_done(*, milestone: Milestone, actor: Person, done: bool) -> Mi
     _require(permissions.can_edit_item(actor, milestone.item))
     done_on = timezone.localdate() if done else None
     if milestone.is_done != done:
-        with acting_as(actor):
+        with acting_as(actor, item=milestone.item_id):
             milestone.done_on = done_on
             milestone.save(update_fields=["done_on"])
     return milestone
@@ -274,5 +284,5 @@ def milestone_set_done(*, milestone: Milestone, actor: Person, done: bool) -> Mi
 @transaction.atomic
 def milestone_remove(*, milestone: Milestone, actor: Person) -> None:
     _require(permissions.can_edit_item(actor, milestone.item))
-    with acting_as(actor):
+    with acting_as(actor, item=milestone.item_id):
         milestone.delete()

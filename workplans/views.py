@@ -19,6 +19,7 @@ from xhtml2pdf import pisa
 from coordination.audit import describe_changes
 from coordination.editing import apply_errors, versioned_edit
 from coordination.views import AuthenticatedRequest
+from meetings.models import ActionItem
 from workplans import permissions, selectors, services
 from workplans.exports import items_dataset
 from workplans.filters import WorkItemFilter
@@ -214,6 +215,9 @@ def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "timeline": timeline,
+            "from_action": ActionItem.objects.select_related("meeting")
+            .filter(work_item=item)
+            .first(),
             "can_edit": can_edit,
             "update_form": ProgressUpdateForm(item=item) if can_edit else None,
             "milestone_form": MilestoneForm() if can_edit else None,

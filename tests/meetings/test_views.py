@@ -333,3 +333,65 @@ def test_page_queries_do_not_grow_with_meetings_invitations_or_agenda(
         small = count_queries(client, urls[page])
         grow(15)
         assert count_queries(client, urls[page]) == small, viewer
+
+
+def test_a_venue_time_the_viewers_clocks_skip_is_accepted(client, secretariat):
+    """Vienna skips 02:00–03:00 on 29 March 2026; New York does not. Someone in Vienna can still
+    schedule 02:30 in New York that day."""
+    secretariat.time_zone = "Europe/Vienna"
+    secretariat.save()
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {
+            "kind": "video_call",
+            "title": "Early call",
+            "starts_at": "2026-03-29T02:30",
+            "ends_at": "2026-03-29T03:30",
+            "time_zone": "America/New_York",
+            "online_link": "https://meet.example.org/x",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Meeting.objects.get().starts_at == datetime(2026, 3, 29, 2, 30, tzinfo=NEW_YORK)
+
+
+def test_documents_of_an_unpublished_agenda_wait_for_it(
+    client, focal_point, secretariat, meeting, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    item = services.agenda_item_add(meeting=meeting, actor=secretariat, title="Opening")
+    document = services.document_upload(
+        meeting=meeting,
+        actor=secretariat,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF"),
+        agenda_item=item,
+    )
+    client.force_login(focal_point)
+    assert client.get(document.get_absolute_url()).status_code == 404
+    services.agenda_publish(meeting=meeting, actor=secretariat)
+    assert client.get(document.get_absolute_url()).status_code == 200
+
+
+def test_nonsense_in_the_answer_form_is_a_4xx(client, focal_point, meeting):
+    client.force_login(focal_point)
+    assert (
+        client.post(
+            reverse("meetings:rsvp", args=[meeting.pk]),
+            {"response": "online", "organisation": "abc"},
+        ).status_code
+        == 404
+    )
+
+
+def test_minutes_saved_meanwhile_are_not_overwritten(client, secretariat, meeting):
+    client.force_login(secretariat)
+    opened = client.get(meeting.get_absolute_url()).context["minutes_form"].initial.get("version")
+    services.minutes_save(meeting=meeting, actor=secretariat, text="Theirs")
+    response = client.post(
+        reverse("meetings:minutes_save", args=[meeting.pk]),
+        {"text": "Mine", "version": opened or ""},
+        follow=True,
+    )
+    assert "Nothing was saved" in response.content.decode() and "Mine" in response.content.decode()
+    assert Minutes.objects.get().text == "Theirs"

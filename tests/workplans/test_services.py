@@ -273,3 +273,53 @@ class TestMilestones:
             services.milestone_remove(milestone=milestone, actor=outsider)
         with pytest.raises(PermissionDenied):
             services.milestone_add(item=item, actor=outsider, title="Mine")
+
+
+class TestFoundInReview:
+    def test_a_backdated_update_joins_the_history_but_keeps_the_current_state(
+        self, item, focal_point
+    ):
+        services.progress_update_post(
+            item=item, actor=focal_point, narrative="Now", status="at_risk", percent_complete=60
+        )
+        services.progress_update_post(
+            item=item,
+            actor=focal_point,
+            narrative="Earlier",
+            status="not_started",
+            percent_complete=0,
+            reported_on=timezone.localdate() - timedelta(days=200),
+        )
+        item.refresh_from_db()
+        assert (item.status, item.percent_complete) == ("at_risk", 60)
+        assert ProgressUpdate.objects.count() == 2
+
+    def test_a_closed_plan_no_longer_changes(self, item, secretariat, focal_point):
+        WorkPlan.objects.filter(pk=item.priority_area.plan_id).update(status="closed")
+        item = WorkItem.objects.get(pk=item.pk)
+        with pytest.raises(ValidationError):
+            services.work_item_update(
+                item=item, actor=secretariat, version=item.version, title="Late"
+            )
+        with pytest.raises(ValidationError):
+            services.progress_update_post(
+                item=item, actor=focal_point, narrative="x", status="on_track", percent_complete=1
+            )
+        with pytest.raises(ValidationError):
+            services.priority_area_create(
+                plan=item.priority_area.plan, actor=secretariat, title="New"
+            )
+
+    def test_an_update_is_credited_to_its_authors_organisation(self, item, secretariat):
+        update = services.progress_update_post(
+            item=item, actor=secretariat, narrative="x", status="on_track", percent_complete=5
+        )
+        assert update.organisation == secretariat.organisation
+
+    def test_a_removed_milestone_stays_in_the_timeline(self, item, focal_point):
+        from workplans.selectors import item_detail, item_timeline
+
+        milestone = services.milestone_add(item=item, actor=focal_point, title="Draft")
+        services.milestone_remove(milestone=milestone, actor=focal_point)
+        changes = [e.change for e in item_timeline(item_detail(item.pk)) if e.kind == "change"]
+        assert any(c.action == c.Action.DELETE and c.object_repr == "Draft" for c in changes)

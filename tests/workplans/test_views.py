@@ -508,3 +508,22 @@ def test_page_queries_do_not_grow_with_items(
         )
         Milestone.objects.create(item=item, title=f"m{n}")
     assert queries(client, urls[page]) == small
+
+
+def test_pages_keep_every_value_of_a_filter(client, observer, organisation):
+    area = factories.PriorityAreaFactory()
+    WorkItem.objects.bulk_create(
+        WorkItem(
+            priority_area=area,
+            title=f"I{n}",
+            lead_organisation=organisation,
+            status="at_risk" if n % 2 else "off_track",
+        )
+        for n in range(120)
+    )
+    client.force_login(observer)
+    content = client.get(
+        reverse("workplans:item_list"), {"status": ["at_risk", "off_track"]}
+    ).content.decode()
+    next_link = content.split('rel="next"')[0].rsplit("href=", 1)[-1]
+    assert "status=at_risk" in next_link and "status=off_track" in next_link
