@@ -3,8 +3,9 @@ not grow with the rows it shows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -214,35 +215,82 @@ class ReportArea:
     rows: list[ReportRow]
 
 
+def _states_at(items: Sequence[WorkItem], day: date) -> dict[int, tuple[str, int]]:
+    """Each item's status and percent at the end of `day`, rebuilt from its history.
+
+    Two sources change them: progress updates (dated by the day they report on) and edits
+    (recorded in the audit history when they were made). The later of the last of each wins;
+    before either, the item stood as it was created. Two queries for all the items.
+    """
+    if not items:
+        return {}
+    ids = [item.pk for item in items]
+    last_update = ProgressUpdate.objects.filter(item=OuterRef("pk"), reported_on__lte=day).order_by(
+        "-reported_on", "-created_at"
+    )
+    updates = {
+        row["pk"]: row
+        for row in WorkItem.objects.filter(pk__in=ids)
+        .annotate(
+            u_status=Subquery(last_update.values("status")[:1]),
+            u_percent=Subquery(last_update.values("percent_complete")[:1]),
+            u_on=Subquery(last_update.values("reported_on")[:1]),
+        )
+        .values("pk", "u_status", "u_percent", "u_on")
+    }
+    day_end = timezone.make_aware(datetime.combine(day, datetime.max.time()))
+    edits: dict[int, dict[str, Any]] = {}
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(WorkItem),
+            object_pk__in=[str(pk) for pk in ids],
+            timestamp__lte=day_end,
+        )
+        .exclude(additional_data__has_key="progress_update")
+        .order_by("timestamp", "pk")
+        .only("object_pk", "timestamp", "changes")
+    )
+    for entry in entries:
+        changes = entry.changes_dict
+        state = edits.setdefault(int(entry.object_pk), {})
+        for name in ("status", "percent_complete"):
+            if name in changes:
+                state[name] = changes[name][1]
+                state["changed_on"] = timezone.localdate(entry.timestamp)
+    states = {}
+    for item in items:
+        update, edit = updates[item.pk], edits.get(item.pk, {})
+        status, percent = WorkItem.Status.NOT_STARTED.value, 0
+        if "status" in edit:  # as created, or as last edited
+            status = edit["status"]
+        if "percent_complete" in edit:
+            percent = int(edit["percent_complete"] or 0)
+        edited_on: date | None = edit.get("changed_on")
+        if update["u_status"] and (edited_on is None or update["u_on"] >= edited_on):
+            status, percent = update["u_status"], update["u_percent"]
+        if not update["u_status"] and not edit and day >= timezone.localdate():
+            status, percent = item.status, item.percent_complete  # no history at all: as it is now
+        states[item.pk] = (status, percent)
+    return states
+
+
 def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
     """Per priority area, the items active in `year` with that year's progress updates.
 
-    An item is in the report if its dates overlap the year or it had an update in it. Its
-    status and percent are as at the end of the year: those of its last update that year or
-    before, else (for the current year, or an item never updated) its own.
+    An item is in the report if it existed by the end of the year and either had an update in
+    it, had dates overlapping it, or was still open when it began. Its status and percent are
+    those it had at the end of the year (see _states_at).
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
-    last_by_year_end = ProgressUpdate.objects.filter(
-        item=OuterRef("pk"), reported_on__lte=end
-    ).order_by("-reported_on", "-created_at")
-    updated_in_year = ProgressUpdate.objects.filter(reported_on__range=(start, end)).values(
-        "item_id"
+    updated_in_year = set(
+        ProgressUpdate.objects.filter(
+            item__priority_area__plan=plan, reported_on__range=(start, end)
+        ).values_list("item_id", flat=True)
     )
-    items = (
+    items = list(
         work_items()
         .filter(priority_area__plan=plan)
-        .filter(
-            Q(pk__in=updated_in_year)
-            | (
-                (Q(start_on__isnull=True) | Q(start_on__lte=end))
-                & (Q(due_on__isnull=True) | Q(due_on__gte=start))
-                & Q(created_at__date__lte=end)
-            )
-        )
-        .annotate(
-            status_at_year_end=Subquery(last_by_year_end.values("status")[:1]),
-            percent_at_year_end=Subquery(last_by_year_end.values("percent_complete")[:1]),
-        )
+        .filter(Q(created_at__date__lte=end) | Q(pk__in=updated_in_year))
         .prefetch_related(
             Prefetch(
                 "progress_updates",
@@ -254,14 +302,19 @@ def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
         )
         .order_by("priority_area__position", "due_on", "pk")
     )
+    at_end = _states_at(items, end)
+    at_start = _states_at(items, start - timedelta(days=1))
     by_area: dict[int, list[ReportRow]] = {}
     for item in items:
-        past_year = end < timezone.localdate() and item.status_at_year_end
-        row = ReportRow(
-            item=item,
-            status=item.status_at_year_end if past_year else item.status,
-            percent=item.percent_at_year_end if past_year else item.percent_complete,
-            updates=item.updates_in_year,
+        overlaps = (item.start_on is None or item.start_on <= end) and (
+            item.due_on is None or item.due_on >= start
         )
+        open_at_start = (
+            item.created_at.date() < start and at_start[item.pk][0] not in WorkItem.CLOSED_STATUSES
+        )
+        if not (item.pk in updated_in_year or overlaps or open_at_start):
+            continue
+        status, percent = at_end[item.pk]
+        row = ReportRow(item=item, status=status, percent=percent, updates=item.updates_in_year)
         by_area.setdefault(item.priority_area_id, []).append(row)
     return [ReportArea(area=a, rows=by_area.get(a.pk, [])) for a in plan.priority_areas.all()]

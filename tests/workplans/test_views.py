@@ -527,3 +527,54 @@ def test_pages_keep_every_value_of_a_filter(client, observer, organisation):
     ).content.decode()
     next_link = content.split('rel="next"')[0].rsplit("href=", 1)[-1]
     assert "status=at_risk" in next_link and "status=off_track" in next_link
+
+
+def test_report_status_at_year_end_comes_from_the_history_not_from_today(
+    client, observer, secretariat, organisation
+):
+    import time_machine
+
+    plan = factories.WorkPlanFactory(first_year=2024, last_year=2027)
+    area = factories.PriorityAreaFactory(plan=plan)
+    with time_machine.travel(date(2024, 3, 1), tick=False):
+        edited = services.work_item_create(
+            actor=secretariat,
+            priority_area=area,
+            title="Cancelled by an edit",
+            lead_organisation=organisation,
+            due_on=date(2026, 12, 1),
+        )
+        finished_later = services.work_item_create(
+            actor=secretariat,
+            priority_area=area,
+            title="Done in 2025",
+            lead_organisation=organisation,
+            due_on=date(2024, 6, 1),
+        )
+    with time_machine.travel(date(2024, 11, 10), tick=False):
+        services.work_item_update(
+            item=edited, actor=secretariat, version=edited.version, status="cancelled"
+        )
+    with time_machine.travel(date(2025, 2, 1), tick=False):
+        item = WorkItem.objects.get(pk=finished_later.pk)
+        services.work_item_update(
+            item=item, actor=secretariat, version=item.version, status="done", percent_complete=100
+        )
+    client.force_login(observer)
+    rows = {
+        row.item.title: row
+        for area in client.get(reverse("workplans:report", args=[plan.pk, 2024])).context["areas"]
+        for row in area.rows
+    }
+    assert (rows["Cancelled by an edit"].status, rows["Done in 2025"].status) == (
+        "cancelled",
+        "not_started",
+    )
+    # Overdue at the start of 2025 but still open: it belongs in the 2025 report, done by its end.
+    rows_2025 = {
+        row.item.title: row
+        for area in client.get(reverse("workplans:report", args=[plan.pk, 2025])).context["areas"]
+        for row in area.rows
+    }
+    assert rows_2025["Done in 2025"].status == "done"
+    assert "Cancelled by an edit" in rows_2025  # its dates run into 2025
