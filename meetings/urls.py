@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/invitees/", views.invitees_set, name="invitees_set"),
     path("<int:pk>/rsvp/", views.rsvp, name="rsvp"),
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("agenda/<int:pk>/edit/", views.agenda_edit, name="agenda_edit"),
     path("agenda/<int:pk>/move/<slug:direction>/", views.agenda_move, name="agenda_move"),
     path("agenda/<int:pk>/remove/", views.agenda_remove, name="agenda_remove"),
     path("<int:pk>/minutes/", views.minutes_save, name="minutes_save"),

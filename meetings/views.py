@@ -340,6 +340,25 @@ def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    _require(permissions.can_manage_meetings(request.user))
+    form = AgendaItemForm(request.POST or None, instance=AgendaItem.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=item, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The agenda item was saved."))
+            return _back(item.meeting, f"agenda-{item.pk}")
+    return render(
+        request,
+        "meetings/agenda_item_form.html",
+        {"form": form, "item": item, "meeting": item.meeting},
+    )
+
+
 @require_POST
 def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)

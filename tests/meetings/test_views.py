@@ -395,3 +395,19 @@ def test_minutes_saved_meanwhile_are_not_overwritten(client, secretariat, meetin
     )
     assert "Nothing was saved" in response.content.decode() and "Mine" in response.content.decode()
     assert Minutes.objects.get().text == "Theirs"
+
+
+def test_organisers_edit_an_agenda_item_and_others_are_refused(
+    client, secretariat, focal_point, meeting
+):
+    item = services.agenda_item_add(meeting=meeting, actor=secretariat, title="Opening")
+    url = reverse("meetings:agenda_edit", args=[item.pk])
+    client.force_login(focal_point)
+    assert client.post(url, {"title": "Hijacked"}).status_code == 403
+    client.force_login(secretariat)
+    assert (
+        client.post(url, {"title": "Opening and welcome", "duration_minutes": 10}).status_code
+        == 302
+    )
+    item.refresh_from_db()
+    assert (item.title, item.duration_minutes) == ("Opening and welcome", 10)
