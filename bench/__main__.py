@@ -43,6 +43,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from bench.data import build_group  # noqa: E402
+from coordination.models import Organisation  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
@@ -127,6 +128,10 @@ def run() -> None:
             client = secretariat if "secretariat" in name else focal
             ms, queries = measure(client, url())
             print(f"{name:<28}{ms:>10.2f}{ms / bare_ms:>8.1f}{queries:>9}")
+
+    from bench import digests
+
+    digests.run(list(Organisation.objects.all()))
 
 
 if __name__ == "__main__":
