@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -217,8 +219,23 @@ def item_assigned(*, item_id: int, person_id: int, by_id: int | None = None) -> 
     )
 
 
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Record no notifications inside the block (loading demonstration data, imports)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def on_commit(function: Any, **kwargs: Any) -> None:
     """Run a send function once the caller's transaction commits; never let it break a page."""
+    if _muted.get():
+        return
 
     def run() -> None:
         try:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_everything
+from notifications import services as notifications
 
 
 class Command(BaseCommand):
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="", help="The address to print with the logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        written = load_everything()
+        # The demonstration's history is written, not announced: nobody is emailed about it.
+        with notifications.muted():
+            written = load_everything()
         summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in written.items())
         self.stdout.write(self.style.SUCCESS(f"Demonstration group ready ({summary} written)."))
         if options["logins"]:
