@@ -14,7 +14,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,23 +25,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from coordination import permissions
 from coordination.audit import acting_as
 from coordination.models import Invitation, Organisation, Person
-from coordination.versioning import save_versioned
+from coordination.permissions import require
+from coordination.versioning import reject_unknown, save_versioned
 
 
 class InvitationInvalid(Exception):
     """The invitation link cannot be used; the message says why, for the person holding it."""
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _reject_unknown(fields: dict[str, Any], *, allowed: tuple[str, ...], what: str) -> None:
-    """A caller naming a field the service does not let it set is a programming error."""
-    unknown = set(fields).difference(allowed)
-    if unknown:
-        raise TypeError(f"{what}: {sorted(unknown)}")
 
 
 # --- Organisations -----------------------------------------------------------------------------
@@ -86,8 +75,8 @@ def unique_slug_for(acronym: str, *, exclude_pk: int | None = None) -> str:
 def organisation_create(*, actor: Person | None, **fields: Any) -> Organisation:
     """Add a member organisation. `actor` None is the system (a management command)."""
     if actor is not None:
-        _require(permissions.can_manage_members(actor))
-    _reject_unknown(fields, allowed=ORGANISATION_FIELDS, what="Not organisation fields")
+        require(permissions.can_manage_members(actor))
+    reject_unknown(fields, ORGANISATION_FIELDS)
     organisation = Organisation(**fields)
     organisation.slug = unique_slug_for(organisation.acronym)
     with acting_as(actor):
@@ -107,8 +96,8 @@ def organisation_create(*, actor: Person | None, **fields: Any) -> Organisation:
 def organisation_update(
     *, organisation: Organisation, actor: Person, version: int, **changes: Any
 ) -> Organisation:
-    _require(permissions.can_edit_organisation(actor, organisation))
-    _reject_unknown(changes, allowed=ORGANISATION_FIELDS, what="Not organisation fields")
+    require(permissions.can_edit_organisation(actor, organisation))
+    reject_unknown(changes, ORGANISATION_FIELDS)
     with acting_as(actor):
         if changes.get("is_permanent_coordinator"):
             # (Not `organisation.is_permanent_coordinator`: a bound form has already set it.)
@@ -148,10 +137,8 @@ PROFILE_FIELDS = ("full_name", "job_title", "time_zone", "language")
 @transaction.atomic
 def person_update(*, person: Person, actor: Person, version: int, **changes: Any) -> Person:
     """The secretariat changes someone's organisation, role or details, or deactivates them."""
-    _require(permissions.can_manage_members(actor))
-    _reject_unknown(
-        changes, allowed=PERSON_FIELDS_FOR_SECRETARIAT, what="Not editable person fields"
-    )
+    require(permissions.can_manage_members(actor))
+    reject_unknown(changes, PERSON_FIELDS_FOR_SECRETARIAT)
     if person.pk == actor.pk and (
         changes.get("is_active") is False
         or changes.get("role", person.role) != Person.Role.SECRETARIAT
@@ -168,7 +155,7 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
 @transaction.atomic
 def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
     """A person changes their own name, job title, time zone or language."""
-    _reject_unknown(changes, allowed=PROFILE_FIELDS, what="Not profile fields")
+    reject_unknown(changes, PROFILE_FIELDS)
     with acting_as(person):
         return save_versioned(person, expected_version=version, changes=changes)
 
@@ -206,7 +193,7 @@ def person_create(
 ) -> Person:
     """Create an account directly (commands and the demonstration data; people are invited)."""
     if actor is not None:
-        _require(permissions.can_manage_members(actor))
+        require(permissions.can_manage_members(actor))
     with acting_as(actor):
         person = Person.objects.create_user(
             email=email,
@@ -279,7 +266,7 @@ def invitation_create(
     Inviting an address that already has an open invitation withdraws the earlier one, so only
     the newest link works.
     """
-    _require(permissions.can_manage_members(actor))
+    require(permissions.can_manage_members(actor))
     email = email.strip().lower()
     if Person.objects.filter(email__iexact=email).exists():
         raise ValidationError(
@@ -320,7 +307,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: Person) -> Invitation:
     """Send a fresh link (the old one stops working) with a new expiry date."""
-    _require(permissions.can_manage_members(actor))
+    require(permissions.can_manage_members(actor))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(_("This invitation was already used or withdrawn."))
@@ -335,7 +322,7 @@ def invitation_resend(*, invitation: Invitation, actor: Person) -> Invitation:
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: Person) -> Invitation:
-    _require(permissions.can_manage_members(actor))
+    require(permissions.can_manage_members(actor))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation was already accepted."))

@@ -49,3 +49,10 @@ def bump_version(instance: models.Model) -> None:
     model = instance._meta.model
     model._default_manager.filter(pk=instance.pk).update(version=F("version") + 1)
     instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)  # type: ignore[attr-defined]
+
+
+def reject_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """A caller naming a field the service does not let it set is a programming error."""
+    unknown = set(fields).difference(allowed)
+    if unknown:
+        raise TypeError(f"Fields this service does not set: {sorted(unknown)}")

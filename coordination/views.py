@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Model
@@ -36,17 +36,13 @@ from coordination.forms import (
     ProfileForm,
 )
 from coordination.models import Invitation, Organisation, Person
+from coordination.permissions import require
 
 
 class AuthenticatedRequest(HttpRequest):
     """Every page but the invitation link and the health check needs a login (settings.MIDDLEWARE)."""
 
     user: Person
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- Dashboard and directory ---------------------------------------------------------------------
@@ -99,7 +95,7 @@ def organisation_detail(request: AuthenticatedRequest, slug: str) -> HttpRespons
 
 
 def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     if request.method == "POST":
         form = OrganisationForm(request.POST)
         if form.is_valid():
@@ -119,7 +115,7 @@ def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
 
 def organisation_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    _require(permissions.can_edit_organisation(request.user, organisation))
+    require(permissions.can_edit_organisation(request.user, organisation))
 
     def save(**changes: Any) -> Model:
         return services.organisation_update(
@@ -142,7 +138,7 @@ def organisation_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 def person_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     search = request.GET.get("q", "").strip()
     page = Paginator(selectors.people_list(search=search), 50).get_page(request.GET.get("page"))
     return render(request, "coordination/person_list.html", {"page": page, "search": search})
@@ -161,7 +157,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     person = get_object_or_404(Person, pk=pk)
 
     def save(**changes: Any) -> Model:
@@ -201,7 +197,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     if request.method == "POST":
         form = InvitationForm(request.POST)
         if form.is_valid():
@@ -229,7 +225,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
         services.invitation_resend(invitation=invitation, actor=request.user)
@@ -242,7 +238,7 @@ def invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user)
@@ -308,7 +304,7 @@ AUDITED_MODELS = [
 
 
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
-    _require(permissions.can_manage_members(request.user))
+    require(permissions.can_manage_members(request.user))
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
     object_id = request.GET.get("object", "")

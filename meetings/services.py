@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from coordination.audit import acting_as
 from coordination.models import Organisation, Person
-from coordination.versioning import ConflictError, save_versioned
+from coordination.permissions import require
+from coordination.versioning import ConflictError, reject_unknown, save_versioned
 from meetings import permissions
 from meetings.models import (
     ActionItem,
@@ -58,13 +59,8 @@ AGENDA_FIELDS = (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _require_manager(actor: Person) -> None:
-    _require(permissions.can_manage_meetings(actor))
+    require(permissions.can_manage_meetings(actor))
 
 
 def _touch(meeting: Meeting) -> None:
@@ -93,9 +89,7 @@ def meeting_create(
     """Schedule a meeting (as a draft, seen only by the organisers until it is published) and
     invite the organisations its kind calls for, or those given."""
     _require_manager(actor)
-    unknown = set(fields).difference(MEETING_FIELDS)
-    if unknown:
-        raise TypeError(f"Not meeting fields: {sorted(unknown)}")
+    reject_unknown(fields, MEETING_FIELDS)
     meeting = Meeting(**fields)
     meeting.full_clean()
     with acting_as(actor):
@@ -110,9 +104,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: Any) -> Meeting:
     _require_manager(actor)
-    unknown = set(changes).difference(MEETING_FIELDS)
-    if unknown:
-        raise TypeError(f"Not meeting fields: {sorted(unknown)}")
+    reject_unknown(changes, MEETING_FIELDS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
     # (The stored values: a bound form has already changed the instance.)
@@ -203,7 +195,7 @@ def invitations_set(
 def rsvp_answer(
     *, invitation: Invitation, actor: Person, response: str, attendees: str = ""
 ) -> Invitation:
-    _require(permissions.can_answer(actor, invitation))
+    require(permissions.can_answer(actor, invitation))
     meeting = invitation.meeting
     if meeting.status not in {Meeting.Status.SCHEDULED}:
         raise ValidationError(_("Answers are taken for scheduled meetings only."))
@@ -249,9 +241,7 @@ def _check_presenter(item: AgendaItem) -> None:
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, actor: Person, **changes: Any) -> AgendaItem:
     _require_manager(actor)
-    unknown = set(changes).difference(AGENDA_FIELDS)
-    if unknown:
-        raise TypeError(f"Not agenda fields: {sorted(unknown)}")
+    reject_unknown(changes, AGENDA_FIELDS)
     for field, value in changes.items():
         setattr(item, field, value)
     _check_presenter(item)

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Model
@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination.editing import apply_errors, versioned_edit
+from coordination.permissions import require
 from coordination.versioning import ConflictError
 from coordination.views import AuthenticatedRequest
 from meetings import ical, permissions, selectors, services
@@ -51,11 +52,6 @@ from meetings.models import (
 UPCOMING_SHOWN = 25
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _visible_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
     if not permissions.can_see_meeting(request.user, meeting):
@@ -65,7 +61,7 @@ def _visible_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
 
 def _managed_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     return meeting
 
 
@@ -75,6 +71,25 @@ def _errors(form: Any) -> str:
 
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(meeting.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def _submit(
+    request: AuthenticatedRequest,
+    meeting: Meeting,
+    form: Any,
+    *,
+    anchor: str,
+    invalid: str,
+    run: Callable[[dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """A form posted from the meeting page: invalid input or a refusal becomes a message there."""
+    if not form.is_valid():
+        messages.error(
+            request, invalid % {"errors": _errors(form)} if "%(errors)s" in invalid else invalid
+        )
+        return _back(meeting, anchor)
+    return _run(request, meeting, lambda: run(form.cleaned_data), done, anchor)
 
 
 def _run(
@@ -210,7 +225,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     form = MeetingForm(
         request.POST or None,
         initial={
@@ -272,18 +287,16 @@ def meeting_status(request: AuthenticatedRequest, pk: int, action: str) -> HttpR
 @require_POST
 def invitees_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = InviteesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose organisations from the list."))
-        return _back(meeting, "rsvps")
-    return _run(
+    return _submit(
         request,
         meeting,
-        lambda: services.invitations_set(
-            meeting=meeting, actor=request.user, organisations=form.cleaned_data["organisations"]
+        InviteesForm(request.POST),
+        anchor="rsvps",
+        invalid=_("Choose organisations from the list."),
+        run=lambda data: services.invitations_set(
+            meeting=meeting, actor=request.user, organisations=data["organisations"]
         ),
-        _("The invited organisations were updated."),
-        "rsvps",
+        done=_("The invited organisations were updated."),
     )
 
 
@@ -299,7 +312,7 @@ def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         meeting=meeting,
         organisation_id=organisation_id,
     )
-    _require(permissions.can_answer(request.user, invitation))
+    require(permissions.can_answer(request.user, invitation))
     form = RSVPForm(request.POST, instance=Invitation.objects.get(pk=invitation.pk))
     if not form.is_valid():
         messages.error(request, _("Choose whether your organisation attends."))
@@ -324,25 +337,20 @@ def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = AgendaItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("The agenda item was not added: %(errors)s") % {"errors": _errors(form)},
-        )
-        return _back(meeting, "agenda")
-    return _run(
+    return _submit(
         request,
         meeting,
-        lambda: services.agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data),
-        _("The agenda item was added."),
-        "agenda",
+        AgendaItemForm(request.POST),
+        anchor="agenda",
+        invalid=_("The agenda item was not added: %(errors)s"),
+        run=lambda data: services.agenda_item_add(meeting=meeting, actor=request.user, **data),
+        done=_("The agenda item was added."),
     )
 
 
 def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     form = AgendaItemForm(request.POST or None, instance=AgendaItem.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,7 +370,7 @@ def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     if direction not in {"up", "down"}:
         raise Http404
     services.agenda_item_move(item=item, actor=request.user, up=direction == "up")
@@ -372,7 +380,7 @@ def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpR
 @require_POST
 def agenda_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     return _run(
         request,
         item.meeting,
@@ -415,20 +423,16 @@ def minutes_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = CirculateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the date by which the minutes are to be approved."))
-        return _back(meeting, "minutes")
-    return _run(
+    return _submit(
         request,
         meeting,
-        lambda: services.minutes_circulate(
-            meeting=meeting,
-            actor=request.user,
-            approval_due_on=form.cleaned_data["approval_due_on"],
+        CirculateForm(request.POST),
+        anchor="minutes",
+        invalid=_("Give the date by which the minutes are to be approved."),
+        run=lambda data: services.minutes_circulate(
+            meeting=meeting, actor=request.user, approval_due_on=data["approval_due_on"]
         ),
-        _("The minutes are circulated for approval."),
-        "minutes",
+        done=_("The minutes are circulated for approval."),
     )
 
 
@@ -447,25 +451,23 @@ def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the decision."))
-        return _back(meeting, "decisions")
-    return _run(
+    return _submit(
         request,
         meeting,
-        lambda: services.decision_add(
-            meeting=meeting, actor=request.user, text=form.cleaned_data["text"]
+        DecisionForm(request.POST),
+        anchor="decisions",
+        invalid=_("Write the decision."),
+        run=lambda data: services.decision_add(
+            meeting=meeting, actor=request.user, text=data["text"]
         ),
-        _("The decision was recorded."),
-        "decisions",
+        done=_("The decision was recorded."),
     )
 
 
 @require_POST
 def decision_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     return _run(
         request,
         decision.meeting,
@@ -478,26 +480,21 @@ def decision_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = ActionItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("The action was not added: %(errors)s") % {"errors": _errors(form)},
-        )
-        return _back(meeting, "actions")
-    return _run(
+    return _submit(
         request,
         meeting,
-        lambda: services.action_item_add(meeting=meeting, actor=request.user, **form.cleaned_data),
-        _("The action was recorded."),
-        "actions",
+        ActionItemForm(request.POST),
+        anchor="actions",
+        invalid=_("The action was not added: %(errors)s"),
+        run=lambda data: services.action_item_add(meeting=meeting, actor=request.user, **data),
+        done=_("The action was recorded."),
     )
 
 
 @require_POST
 def action_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     return _run(
         request,
         action.meeting,
@@ -510,19 +507,17 @@ def action_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_to_work_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
-    form = ToWorkItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the priority area the work item belongs to."))
-        return _back(action.meeting, "actions")
-    return _run(
+    require(permissions.can_manage_meetings(request.user))
+    return _submit(
         request,
         action.meeting,
-        lambda: services.action_item_to_work_item(
-            action=action, actor=request.user, priority_area=form.cleaned_data["priority_area"]
+        ToWorkItemForm(request.POST),
+        anchor="actions",
+        invalid=_("Choose the priority area the work item belongs to."),
+        run=lambda data: services.action_item_to_work_item(
+            action=action, actor=request.user, priority_area=data["priority_area"]
         ),
-        _("The action is now a work item of the plan."),
-        "actions",
+        done=_("The action is now a work item of the plan."),
     )
 
 
@@ -532,25 +527,20 @@ def action_to_work_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = DocumentForm(request.POST, request.FILES, meeting=meeting)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("The document was not attached: %(errors)s") % {"errors": _errors(form)},
-        )
-        return _back(meeting, "documents")
-    return _run(
+    return _submit(
         request,
         meeting,
-        lambda: services.document_upload(
+        DocumentForm(request.POST, request.FILES, meeting=meeting),
+        anchor="documents",
+        invalid=_("The document was not attached: %(errors)s"),
+        run=lambda data: services.document_upload(
             meeting=meeting,
             actor=request.user,
-            upload=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
-            agenda_item=form.cleaned_data["agenda_item"],
+            upload=data["file"],
+            title=data["title"],
+            agenda_item=data["agenda_item"],
         ),
-        _("The document was attached."),
-        "documents",
+        done=_("The document was attached."),
     )
 
 
@@ -572,7 +562,7 @@ def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 @require_POST
 def document_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
-    _require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meetings(request.user))
     return _run(
         request,
         document.meeting,

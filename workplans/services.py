@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination.audit import acting_as
 from coordination.models import Organisation, Person
-from coordination.versioning import bump_version, save_versioned
+from coordination.permissions import require
+from coordination.versioning import bump_version, reject_unknown, save_versioned
 from notifications import services as notifications
 from workplans import permissions
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
@@ -47,20 +48,9 @@ ITEM_FIELDS = (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _require_open_plan(plan: WorkPlan) -> None:
     if plan.status == WorkPlan.Status.CLOSED:
         raise ValidationError(_("This work plan is closed: its items and areas no longer change."))
-
-
-def _reject_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(fields).difference(allowed)
-    if unknown:
-        raise TypeError(f"Fields this service does not set: {sorted(unknown)}")
 
 
 # --- Plans and priority areas --------------------------------------------------------------------
@@ -68,8 +58,8 @@ def _reject_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
 
 @transaction.atomic
 def work_plan_create(*, actor: Person, **fields: Any) -> WorkPlan:
-    _require(permissions.can_manage_plans(actor))
-    _reject_unknown(fields, PLAN_FIELDS)
+    require(permissions.can_manage_plans(actor))
+    reject_unknown(fields, PLAN_FIELDS)
     plan = WorkPlan(**fields)
     plan.full_clean()
     with acting_as(actor):
@@ -79,8 +69,8 @@ def work_plan_create(*, actor: Person, **fields: Any) -> WorkPlan:
 
 @transaction.atomic
 def work_plan_update(*, plan: WorkPlan, actor: Person, version: int, **changes: Any) -> WorkPlan:
-    _require(permissions.can_manage_plans(actor))
-    _reject_unknown(changes, PLAN_FIELDS)
+    require(permissions.can_manage_plans(actor))
+    reject_unknown(changes, PLAN_FIELDS)
     with acting_as(actor):
         return save_versioned(plan, expected_version=version, changes=changes)
 
@@ -89,7 +79,7 @@ def work_plan_update(*, plan: WorkPlan, actor: Person, version: int, **changes: 
 def priority_area_create(
     *, plan: WorkPlan, actor: Person, title: str, description: str = "", position: int | None = None
 ) -> PriorityArea:
-    _require(permissions.can_manage_plans(actor))
+    require(permissions.can_manage_plans(actor))
     _require_open_plan(plan)
     if position is None:
         last = plan.priority_areas.order_by("-position").values_list("position", flat=True).first()
@@ -105,8 +95,8 @@ def priority_area_create(
 def priority_area_update(
     *, area: PriorityArea, actor: Person, version: int, **changes: Any
 ) -> PriorityArea:
-    _require(permissions.can_manage_plans(actor))
-    _reject_unknown(changes, AREA_FIELDS)
+    require(permissions.can_manage_plans(actor))
+    reject_unknown(changes, AREA_FIELDS)
     with acting_as(actor):
         return save_versioned(area, expected_version=version, changes=changes)
 
@@ -140,8 +130,8 @@ def work_item_create(
     contributing_organisations: list[Organisation] | None = None,
     **fields: Any,
 ) -> WorkItem:
-    _require(permissions.can_manage_plans(actor))
-    _reject_unknown(fields, ITEM_FIELDS)
+    require(permissions.can_manage_plans(actor))
+    reject_unknown(fields, ITEM_FIELDS)
     _require_open_plan(priority_area.plan)
     contributors = [o for o in (contributing_organisations or []) if o.pk != lead_organisation.pk]
     _check_owner(fields.get("owner"), {lead_organisation.pk, *(o.pk for o in contributors)})
@@ -163,10 +153,10 @@ def work_item_create(
 def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: Any) -> WorkItem:
     """Edit an item. Focal points of its organisations change its content and dates; the
     secretariat and the chairs also move it and change who leads or contributes."""
-    _require(permissions.can_edit_item(actor, item))
+    require(permissions.can_edit_item(actor, item))
     _require_open_plan(item.priority_area.plan)
     allowed = ITEM_FIELDS if permissions.can_manage_plans(actor) else ITEM_FIELDS_FOR_MEMBERS
-    _reject_unknown(changes, allowed)
+    reject_unknown(changes, allowed)
     contributors = changes.pop("contributing_organisations", None)
     lead = changes.get("lead_organisation", item.lead_organisation)
     contributor_ids = (
@@ -212,7 +202,7 @@ def progress_update_post(
     applied one after the other, and the item's version moves on (an edit form opened before
     the update notices it).
     """
-    _require(permissions.can_post_update(actor, item))
+    require(permissions.can_post_update(actor, item))
     narrative = narrative.strip()
     reported_on = reported_on or timezone.localdate()
     errors: dict[str, str] = {}
@@ -262,7 +252,7 @@ def progress_update_post(
 def milestone_add(
     *, item: WorkItem, actor: Person, title: str, due_on: date | None = None
 ) -> Milestone:
-    _require(permissions.can_edit_item(actor, item))
+    require(permissions.can_edit_item(actor, item))
     milestone = Milestone(item=item, title=title.strip(), due_on=due_on)
     milestone.full_clean()
     with acting_as(actor, item=item.pk):
@@ -272,7 +262,7 @@ def milestone_add(
 
 @transaction.atomic
 def milestone_set_done(*, milestone: Milestone, actor: Person, done: bool) -> Milestone:
-    _require(permissions.can_edit_item(actor, milestone.item))
+    require(permissions.can_edit_item(actor, milestone.item))
     done_on = timezone.localdate() if done else None
     if milestone.is_done != done:
         with acting_as(actor, item=milestone.item_id):
@@ -283,6 +273,6 @@ def milestone_set_done(*, milestone: Milestone, actor: Person, done: bool) -> Mi
 
 @transaction.atomic
 def milestone_remove(*, milestone: Milestone, actor: Person) -> None:
-    _require(permissions.can_edit_item(actor, milestone.item))
+    require(permissions.can_edit_item(actor, milestone.item))
     with acting_as(actor, item=milestone.item_id):
         milestone.delete()

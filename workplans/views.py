@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpResponse
@@ -18,6 +18,7 @@ from xhtml2pdf import pisa
 
 from coordination.audit import describe_changes
 from coordination.editing import apply_errors, versioned_edit
+from coordination.permissions import require
 from coordination.views import AuthenticatedRequest
 from meetings.models import ActionItem
 from workplans import permissions, selectors, services
@@ -34,11 +35,6 @@ from workplans.forms import (
 from workplans.models import Milestone, PriorityArea, WorkItem, WorkPlan
 
 ITEMS_PER_PAGE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- Plans ---------------------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def plan_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require(permissions.can_manage_plans(request.user))
+    require(permissions.can_manage_plans(request.user))
     form = WorkPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +85,7 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_manage_plans(request.user))
+    require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=pk)
 
     def save(**changes: Any) -> Model:
@@ -108,7 +104,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def area_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
-    _require(permissions.can_manage_plans(request.user))
+    require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=plan_pk)
     form = PriorityAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +119,7 @@ def area_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
 
 
 def area_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_manage_plans(request.user))
+    require(permissions.can_manage_plans(request.user))
     area = get_object_or_404(PriorityArea.objects.select_related("plan"), pk=pk)
 
     def save(**changes: Any) -> Model:
@@ -182,7 +178,7 @@ def item_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 
 
 def item_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
-    _require(permissions.can_manage_plans(request.user))
+    require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=plan_pk)
     initial = {"priority_area": request.GET.get("area")}
     form = WorkItemForm(request.POST or None, plan=plan, initial=initial)
@@ -228,7 +224,7 @@ def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def item_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item_or_404(pk)
-    _require(permissions.can_edit_item(request.user, item))
+    require(permissions.can_edit_item(request.user, item))
     form_class = WorkItemForm if permissions.can_manage_plans(request.user) else MemberWorkItemForm
 
     def save(**changes: Any) -> Model:
@@ -249,7 +245,7 @@ def item_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def item_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Post a progress update (its own page too, quick to reach on a phone)."""
     item = _item_or_404(pk)
-    _require(permissions.can_post_update(request.user, item))
+    require(permissions.can_post_update(request.user, item))
     form = ProgressUpdateForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,7 +261,7 @@ def item_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item_or_404(pk)
-    _require(permissions.can_edit_item(request.user, item))
+    require(permissions.can_edit_item(request.user, item))
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
@@ -284,7 +280,7 @@ def milestone_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
-    _require(permissions.can_edit_item(request.user, milestone.item))
+    require(permissions.can_edit_item(request.user, milestone.item))
     services.milestone_set_done(
         milestone=milestone, actor=request.user, done=request.POST.get("done") == "1"
     )
@@ -294,7 +290,7 @@ def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
-    _require(permissions.can_edit_item(request.user, milestone.item))
+    require(permissions.can_edit_item(request.user, milestone.item))
     item_url = milestone.item.get_absolute_url()
     services.milestone_remove(milestone=milestone, actor=request.user)
     messages.success(request, _("The milestone was removed."))
