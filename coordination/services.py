@@ -149,7 +149,12 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
         changes.get("role", person.role), changes.get("organisation", person.organisation)
     )
     with acting_as(actor):
-        return save_versioned(person, expected_version=version, changes=changes)
+        person = save_versioned(person, expected_version=version, changes=changes)
+    if "time_zone" in changes:
+        from notifications.services import person_schedule_changed
+
+        person_schedule_changed(person_id=person.pk)
+    return person
 
 
 @transaction.atomic
@@ -157,7 +162,12 @@ def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
     """A person changes their own name, job title, time zone or language."""
     reject_unknown(changes, PROFILE_FIELDS)
     with acting_as(person):
-        return save_versioned(person, expected_version=version, changes=changes)
+        person = save_versioned(person, expected_version=version, changes=changes)
+    if "time_zone" in changes:
+        from notifications.services import person_schedule_changed
+
+        person_schedule_changed(person_id=person.pk)
+    return person
 
 
 ROLES_OF_AN_ORGANISATION = {Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL}

@@ -114,7 +114,7 @@ def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: 
         _touch(meeting)
     rescheduled = any(before[f] != getattr(meeting, f) for f in RESCHEDULING_FIELDS)
     if rescheduled and meeting.status == Meeting.Status.SCHEDULED:
-        notifications.on_commit(notifications.meeting_event, meeting_id=meeting.pk, event="changed")
+        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="changed")
     return meeting
 
 
@@ -146,9 +146,7 @@ def meeting_publish(*, meeting: Meeting, actor: Person) -> Meeting:
     was = meeting.status
     meeting = _set_status(meeting, actor, Meeting.Status.SCHEDULED, {Meeting.Status.DRAFT})
     if was == Meeting.Status.DRAFT:
-        notifications.on_commit(
-            notifications.meeting_event, meeting_id=meeting.pk, event="invitation"
-        )
+        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="invitation")
     return meeting
 
 
@@ -159,9 +157,7 @@ def meeting_cancel(*, meeting: Meeting, actor: Person) -> Meeting:
         meeting, actor, Meeting.Status.CANCELLED, {Meeting.Status.DRAFT, Meeting.Status.SCHEDULED}
     )
     if was == Meeting.Status.SCHEDULED:  # a draft was never announced
-        notifications.on_commit(
-            notifications.meeting_event, meeting_id=meeting.pk, event="cancelled"
-        )
+        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="cancelled")
     return meeting
 
 
@@ -289,7 +285,7 @@ def agenda_publish(*, meeting: Meeting, actor: Person) -> Meeting:
         Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
         _touch(meeting)
     if meeting.status == Meeting.Status.SCHEDULED:
-        notifications.on_commit(notifications.meeting_event, meeting_id=meeting.pk, event="agenda")
+        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="agenda")
     return meeting
 
 

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
@@ -86,11 +87,17 @@ def claim(ids: Iterable[int] | None = None, *, limit: int = BATCH) -> list[Deliv
 
 
 def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
-    """Send over one SMTP connection; record each outcome. Returns (sent, failed)."""
+    """Send over one SMTP connection, marking each row SENT as soon as the server took it.
+
+    One UPDATE per email, on purpose: if the worker dies half-way (killed, out of memory, past
+    its time limit), only the one email in flight can go out again when its row is released,
+    not every email sent before it in the batch. The UPDATE names the claim too, so a sender
+    whose rows were released and taken over by another process changes nothing.
+    """
     if not deliveries:
         return 0, 0
-    sent_ids: list[int] = []
-    failures = 0
+    sent = failures = 0
+    settled: set[int] = set()
     connection = get_connection()
     try:
         connection.open()
@@ -99,18 +106,27 @@ def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
                 message = message_for(delivery)
                 message.connection = connection
                 message.send()
-            except Exception as error:  # any failure of one message: record it, go on
+            except SoftTimeLimitExceeded:
+                raise  # the task is out of time: stop here, the rest stays claimed and is released later
+            except Exception as error:  # this message failed: record it and go on with the next
                 failures += 1
+                settled.add(delivery.pk)
                 _record_failure(delivery, error)
                 # A broken connection fails every message after it: start a new one.
                 connection.close()
                 connection = get_connection()
             else:
-                sent_ids.append(delivery.pk)
+                sent += 1
+                settled.add(delivery.pk)
+                Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
+                    status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", claim=None
+                )
+    except SoftTimeLimitExceeded:
+        raise
     except Exception as error:  # the server could not be reached at all
         logger.warning("Could not open the mail connection: %s", error)
         for delivery in deliveries:
-            if delivery.pk not in sent_ids:
+            if delivery.pk not in settled:
                 failures += 1
                 _record_failure(delivery, error)
     finally:
@@ -118,11 +134,7 @@ def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
             connection.close()
         except Exception:
             logger.debug("Closing the mail connection failed", exc_info=True)
-    if sent_ids:
-        Delivery.objects.filter(pk__in=sent_ids).update(
-            status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", claim=None
-        )
-    return len(sent_ids), failures
+    return sent, failures
 
 
 def _record_failure(delivery: Delivery, error: Exception) -> None:

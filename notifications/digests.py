@@ -92,6 +92,8 @@ def preference_update(*, person: Person, **changes: Any) -> Preference:
         setattr(preference, field, value)
     preference.full_clean()
     preference.next_digest_at = preference.compute_next_digest_at(timezone.now(), person.time_zone)
+    # Clearing the claim tells a digest batch running now not to overwrite the new time.
+    preference.claim = None
     preference.save()
     return preference
 
@@ -174,63 +176,82 @@ def _render(built: Built, now: datetime) -> Delivery:
     )
 
 
-def send_digest_batch(
+def record_digest_batch(
     person_ids: list[int], now: datetime | None = None, *, period: str | None = None
-) -> dict[str, int]:
-    """Record and send the digests of a batch of people. A fixed number of queries per batch.
+) -> tuple[int, list[int]]:
+    """Claim the due people of a batch and record their digests. A fixed number of queries,
+    however many people are in the batch.
 
-    1. Read the people who are still due (with their preferences) and every section's lines.
-    2. Record one Delivery per person with something to say, keyed on person and period, in one
-       INSERT that skips keys already recorded; the rows carrying this run's token are ours.
-    3. Move everyone's next digest time on (also those with nothing to say this time).
-    4. Send our rows.
+    1. Claim the preferences still due, with one conditional UPDATE that writes this run's
+       token (people who unsubscribed or whose time moved meanwhile are not due any more).
+    2. Read the claimed people and every section's lines.
+    3. Record one Delivery per person with something to say, keyed on person and period, in one
+       INSERT that skips keys already recorded: a second run for the same period records nothing.
+    4. Move the claimed people's next digest time on (also those with nothing to say), only
+       where the claim is still ours: a preference saved meanwhile cleared it and keeps its time.
 
     `period` overrides the schedule (the send_digests command, for trying): everyone in the
-    batch gets a digest now, once for that period.
+    batch who takes digests gets one now, once for that period.
+
+    Returns (people read, ids of the deliveries recorded).
     """
     now = now or timezone.now()
-    people = list(
-        Person.objects.filter(pk__in=person_ids, is_active=True).select_related(
-            "notification_preference"
-        )
+    token = uuid.uuid4()
+    takers = Preference.objects.filter(person_id__in=person_ids, person__is_active=True).exclude(
+        frequency=Preference.Frequency.NEVER
     )
     if period is None:
-        people = [p for p in people if _due(preference_of(p), now)]
+        takers.filter(next_digest_at__lte=now).update(claim=token)
+        people = list(
+            Person.objects.filter(notification_preference__claim=token).select_related(
+                "notification_preference"
+            )
+        )
+    else:
+        people = list(
+            Person.objects.filter(notification_preference__in=takers).select_related(
+                "notification_preference"
+            )
+        )
     if not people:
-        return {"people": 0, "recorded": 0, "sent": 0, "failed": 0}
+        return 0, []
     contents = collect(people, now)
-    token = uuid.uuid4()
-    built = []
+    rows = []
     for person in people:
         if contents[person.pk]:
             preference = preference_of(person)
             key_period = period or period_of(
                 preference, preference.next_digest_at or now, person.time_zone
             )
-            built.append(
-                Built(
-                    person=person,
-                    key=f"digest:{person.pk}:{key_period}",
-                    sections=contents[person.pk],
-                )
+            built = Built(
+                person=person, key=f"digest:{person.pk}:{key_period}", sections=contents[person.pk]
             )
-    rows = []
-    for item in built:
-        delivery = _render(item, now)
-        delivery.claim = token
-        rows.append(delivery)
+            delivery = _render(built, now)
+            delivery.claim = token
+            rows.append(delivery)
     with transaction.atomic():
-        # The unique key is the guarantee: a second run for the same period inserts nothing.
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         mine = list(Delivery.objects.filter(claim=token).values_list("pk", flat=True))
         if period is None:
             preferences = [preference_of(p) for p in people]
             for preference, person in zip(preferences, people, strict=True):
                 preference.next_digest_at = preference.compute_next_digest_at(now, person.time_zone)
-            Preference.objects.bulk_update(preferences, ["next_digest_at"])
+                preference.claim = None
+            Preference.objects.filter(claim=token).bulk_update(
+                preferences, ["next_digest_at", "claim"]
+            )
         Delivery.objects.filter(pk__in=mine).update(claim=None)
+    return len(people), mine
+
+
+def send_digest_batch(
+    person_ids: list[int], now: datetime | None = None, *, period: str | None = None
+) -> dict[str, int]:
+    """Record the batch's digests (a fixed number of queries), then send them (one UPDATE per
+    email sent, see notifications.delivery.send_claimed)."""
+    people, mine = record_digest_batch(person_ids, now, period=period)
     sent, failed = deliver(mine) if mine else (0, 0)
-    return {"people": len(people), "recorded": len(mine), "sent": sent, "failed": failed}
+    return {"people": people, "recorded": len(mine), "sent": sent, "failed": failed}
 
 
 def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:

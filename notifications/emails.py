@@ -22,7 +22,13 @@ def render_parts(
     template: str, *, context: dict[str, Any], language: str | None = None
 ) -> Rendered:
     """Subject, plain text and HTML of `template`, in `language`."""
-    context = {"group_name": settings.GROUP_NAME, "site_url": settings.SITE_URL, **context}
+    language = language or settings.LANGUAGE_CODE
+    context = {
+        "group_name": settings.GROUP_NAME,
+        "site_url": settings.SITE_URL,
+        "LANGUAGE_CODE": language,
+        **context,
+    }
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)

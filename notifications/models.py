@@ -69,6 +69,8 @@ class Preference(models.Model):
     # When the next digest is due, in UTC. A digest is claimed by moving this on with a
     # conditional UPDATE: only the process whose update changed the row sends it.
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The digest batch that claimed this person (see notifications.digests.record_digest_batch).
+    claim = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("notification preference")

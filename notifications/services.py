@@ -219,6 +219,15 @@ def item_assigned(*, item_id: int, person_id: int, by_id: int | None = None) -> 
     )
 
 
+def person_schedule_changed(*, person_id: int) -> None:
+    """A person's time zone changed: their next digest moves to their hour in the new zone."""
+    from notifications.digests import preference_update
+
+    person = Person.objects.get(pk=person_id)
+    if Preference.objects.filter(person=person).exists():
+        preference_update(person=person)
+
+
 _muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
 
 
@@ -232,15 +241,16 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def on_commit(function: Any, **kwargs: Any) -> None:
-    """Run a send function once the caller's transaction commits; never let it break a page."""
+def record(function: Any, **kwargs: Any) -> None:
+    """Record a notification now, inside the caller's transaction, so that it commits (or rolls
+    back) with the change it announces; its sending is queued once that commits.
+
+    A failure to record is logged and never breaks the caller's change: it runs in a savepoint.
+    """
     if _muted.get():
         return
-
-    def run() -> None:
-        try:
+    try:
+        with transaction.atomic():
             function(**kwargs)
-        except Exception:
-            logger.exception("Could not record the notification %s(%s)", function.__name__, kwargs)
-
-    transaction.on_commit(run)
+    except Exception:
+        logger.exception("Could not record the notification %s(%s)", function.__name__, kwargs)

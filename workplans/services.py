@@ -143,7 +143,7 @@ def work_item_create(
         item.save()
         item.contributing_organisations.set(contributors)
     if item.owner_id:
-        notifications.on_commit(
+        notifications.record(
             notifications.item_assigned, item_id=item.pk, person_id=item.owner_id, by_id=actor.pk
         )
     return item
@@ -173,7 +173,7 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     with acting_as(actor):
         item = save_versioned(item, expected_version=version, changes=changes)
         if item.owner_id and item.owner_id != owner_before:
-            notifications.on_commit(
+            notifications.record(
                 notifications.item_assigned,
                 item_id=item.pk,
                 person_id=item.owner_id,

@@ -146,14 +146,53 @@ class TestSending:
         assert digests.send_digest_batch([person.pk])["recorded"] == 0
 
     def test_queries_per_batch_do_not_grow_with_recipients(self):
+        """Recording a batch costs the same whatever its size; sending then costs exactly one
+        UPDATE per email (each is marked sent as soon as the server took it)."""
         small = [p.pk for p in self.due_people(3)]
         large = [p.pk for p in self.due_people(30)]
         with CaptureQueriesContext(connection) as few:
-            digests.send_digest_batch(small)
+            _, few_ids = digests.record_digest_batch(small)
         with CaptureQueriesContext(connection) as many:
-            digests.send_digest_batch(large)
+            _, many_ids = digests.record_digest_batch(large)
         assert len(many) == len(few)
+        with CaptureQueriesContext(connection) as sending_few:
+            delivery.deliver(few_ids)
+        with CaptureQueriesContext(connection) as sending_many:
+            delivery.deliver(many_ids)
+        assert len(sending_many) - len(sending_few) == len(many_ids) - len(few_ids) == 27
         assert len(mail.outbox) == 33
+
+    def test_send_now_for_everyone_skips_those_who_unsubscribed(self):
+        people = self.due_people(2)
+        Preference.objects.filter(person=people[0]).update(frequency="never", next_digest_at=None)
+        digests.send_digest_batch([p.pk for p in people], period="now-test")
+        assert [m.to for m in mail.outbox] == [[people[1].email]]
+
+    def test_a_preference_saved_during_a_batch_keeps_its_new_time(self, monkeypatch):
+        (person,) = self.due_people(1)
+        saved = {}
+        original = digests.collect
+
+        def person_saves_while_the_batch_reads(people, now):
+            # The batch has claimed the person; they change their preferences now.
+            digests.preference_update(person=person, frequency="weekly", weekday=4)
+            saved["at"] = Preference.objects.get(person=person).next_digest_at
+            return original(people, now)
+
+        monkeypatch.setattr(digests, "collect", person_saves_while_the_batch_reads)
+        digests.send_digest_batch([person.pk])
+        assert Preference.objects.get(person=person).next_digest_at == saved["at"]
+
+    def test_changing_time_zone_moves_the_next_digest(self, secretariat):
+        from coordination.services import profile_update
+
+        (person,) = self.due_people(1)
+        digests.preference_update(person=person)
+        before = Preference.objects.get(person=person).next_digest_at
+        profile_update(person=person, version=person.version, time_zone="Pacific/Auckland")
+        after = Preference.objects.get(person=person).next_digest_at
+        assert after != before
+        assert after.astimezone(zoneinfo.ZoneInfo("Pacific/Auckland")).hour == 8
 
     def test_preferences_are_made_for_new_people_with_role_defaults(
         self, focal_point, principal, observer
@@ -243,6 +282,31 @@ class TestRetries:
         first = delivery.claim()
         second = delivery.claim()
         assert {r.pk for r in first} == {r.pk for r in rows} and second == []
+
+    def test_a_worker_killed_mid_batch_resends_only_what_it_had_not_sent(
+        self, settings, focal_point
+    ):
+        class DiesAfterTwo(FlakyBackend):
+            def send_messages(self, messages):
+                if len(FlakyBackend.sent) == 2:
+                    raise SystemExit("killed")  # not an Exception: the loop does not catch it
+                FlakyBackend.sent.extend(messages)
+                return len(messages)
+
+        settings.EMAIL_BACKEND = f"{__name__}.DiesAfterTwo"
+        globals()["DiesAfterTwo"] = DiesAfterTwo
+        FlakyBackend.failures, FlakyBackend.sent = 0, []
+        rows = [self.make_delivery(focal_point, key=f"k{i}") for i in range(5)]
+        with pytest.raises(SystemExit):
+            delivery.deliver()
+        assert Delivery.objects.filter(status="sent").count() == 2
+        settings.EMAIL_BACKEND = "tests.notifications.test_digests.FlakyBackend"
+        with time_machine.travel(
+            timezone.now() + delivery.ABANDONED_AFTER + timedelta(minutes=1), tick=False
+        ):
+            delivery.release_abandoned()
+            assert delivery.deliver() == (3, 0)
+        assert len(FlakyBackend.sent) == 5 == len(rows)  # five emails, none twice
 
     def test_a_row_left_half_sent_by_a_dead_worker_goes_out_later(self, focal_point):
         row = self.make_delivery(focal_point)

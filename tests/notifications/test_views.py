@@ -238,3 +238,23 @@ def test_pages_work_when_the_broker_is_down_and_the_sweep_sends_later(
     assert Delivery.objects.get().status == "pending"
     delivery.deliver()  # the beat's next sweep
     assert [m.to for m in mail.outbox] == [[focal_point.email]]
+
+
+def test_subjects_are_not_html_escaped(
+    secretariat, focal_point, organisation, django_capture_on_commit_callbacks
+):
+    item = factories.WorkItemFactory(lead_organisation=organisation, title="Q&A with O'Brien")
+    with django_capture_on_commit_callbacks(execute=True):
+        workplan_services.work_item_update(
+            item=item, actor=secretariat, version=item.version, owner=focal_point
+        )
+    assert mail.outbox[0].subject == "Assigned to you: Q&A with O'Brien"
+
+
+def test_nobody_opens_or_marks_someone_elses_notifications(client, focal_point, principal):
+    theirs = Notification.objects.create(person=principal, kind="agenda", title="Theirs", url="/")
+    client.force_login(focal_point)
+    assert client.get(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    client.post(reverse("notifications:list"))
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
