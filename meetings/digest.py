@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, Invitation, Meeting, Minutes
@@ -31,7 +32,7 @@ def _organisations(people: list[Any]) -> set[int]:
 
 def _when(meeting: Meeting) -> str:
     local = meeting.local_starts_at
-    return f"{local:%a %d %b %Y, %H:%M} ({meeting.time_zone})"
+    return f"{local:%Y-%m-%d %H:%M} ({meeting.time_zone})"
 
 
 class MeetingsSoonSection:
@@ -82,12 +83,10 @@ class RSVPsSection:
         for invitation in invitations:
             meeting = invitation.meeting
             deadline = (
-                _("answer by %(date)s")
-                % {
-                    "date": timezone.localtime(meeting.rsvp_deadline, meeting.zone)
-                    .date()
-                    .isoformat()
-                }
+                format_lazy(
+                    _("answer by {date}"),
+                    date=timezone.localtime(meeting.rsvp_deadline, meeting.zone).date().isoformat(),
+                )
                 if meeting.rsvp_deadline
                 else _when(meeting)
             )
@@ -122,7 +121,7 @@ class MinutesSection:
             line = {
                 "title": m.meeting.title,
                 "url": m.get_absolute_url(),
-                "detail": _("approval due %(date)s") % {"date": m.approval_due_on.isoformat()}
+                "detail": format_lazy(_("approval due {date}"), date=m.approval_due_on.isoformat())
                 if m.approval_due_on
                 else "",
             }
@@ -152,14 +151,15 @@ class ActionItemsSection:
             if action.due_on is None:  # excluded by the query; narrows the type
                 continue
             overdue = action.due_on < today
-            detail = (_("overdue since %(date)s") if overdue else _("due %(date)s")) % {
-                "date": action.due_on.isoformat()
-            }
+            detail = format_lazy(
+                _("overdue since {date}") if overdue else _("due {date}"),
+                date=action.due_on.isoformat(),
+            )
             lines[action.owner_organisation_id].append(
                 {
                     "title": action.text,
                     "url": action.get_absolute_url(),
-                    "detail": f"{detail} · {action.meeting.title}",
+                    "detail": format_lazy("{} · {}", detail, action.meeting.title),
                 }
             )
         return _by_person(people, lines)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from workplans.models import STALE_AFTER_DAYS, WorkItem
@@ -50,18 +51,20 @@ class WorkItemsSection:
         for item_id, organisation_id in contributions:
             contributors[item_id].add(organisation_id)
         for item in items:
+            # Lazy texts: each person's digest renders them in that person's language.
             if item.due_on and item.due_on < today:
-                detail = _("overdue since %(date)s") % {"date": item.due_on.isoformat()}
+                detail = format_lazy(_("overdue since {date}"), date=item.due_on.isoformat())
             elif item.due_on and item.due_on <= today + timedelta(days=DUE_WITHIN_DAYS):
-                detail = _("due %(date)s") % {"date": item.due_on.isoformat()}
+                detail = format_lazy(_("due {date}"), date=item.due_on.isoformat())
             else:
-                detail = _("no update since %(date)s") % {
-                    "date": timezone.localdate(item.last_progress_at).isoformat()
-                }
+                detail = format_lazy(
+                    _("no update since {date}"),
+                    date=timezone.localdate(item.last_progress_at).isoformat(),
+                )
             line = {
                 "title": item.title,
                 "url": item.get_absolute_url(),
-                "detail": f"{item.get_status_display()}, {detail}",
+                "detail": format_lazy("{}, {}", WorkItem.Status(item.status).label, detail),
             }
             for organisation_id in {item.lead_organisation_id} | contributors[item.pk]:
                 if organisation_id in organisation_ids:
