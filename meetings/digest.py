@@ -17,8 +17,8 @@ WITHIN_DAYS = 14
 
 
 def _by_person(
-    people: list[Any], by_organisation: dict[int, list[dict[str, str]]]
-) -> dict[int, list[dict[str, str]]]:
+    people: list[Any], by_organisation: dict[int, list[dict[str, Any]]]
+) -> dict[int, list[dict[str, Any]]]:
     return {
         p.pk: by_organisation[p.organisation_id]
         for p in people
@@ -39,7 +39,7 @@ class MeetingsSoonSection:
     kind = "meetings"
     title = _("Meetings in the next 14 days")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, str]]]:
+    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
         organisation_ids = _organisations(people)
         invitations = (
             Invitation.objects.filter(
@@ -51,7 +51,7 @@ class MeetingsSoonSection:
             .select_related("meeting")
             .order_by("meeting__starts_at")
         )
-        lines: dict[int, list[dict[str, str]]] = defaultdict(list)
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for invitation in invitations:
             meeting = invitation.meeting
             lines[invitation.organisation_id].append(
@@ -68,7 +68,7 @@ class RSVPsSection:
     kind = "rsvps"
     title = _("Answers your organisation owes")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, str]]]:
+    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
         invitations = (
             Invitation.objects.filter(
                 organisation_id__in=_organisations(people),
@@ -79,7 +79,7 @@ class RSVPsSection:
             .select_related("meeting")
             .order_by("meeting__starts_at")
         )
-        lines: dict[int, list[dict[str, str]]] = defaultdict(list)
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for invitation in invitations:
             meeting = invitation.meeting
             deadline = (
@@ -104,7 +104,7 @@ class MinutesSection:
     kind = "minutes"
     title = _("Minutes circulated for approval")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, str]]]:
+    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
         organisation_ids = _organisations(people)
         minutes = list(
             Minutes.objects.filter(status=Minutes.Status.CIRCULATED)
@@ -116,7 +116,7 @@ class MinutesSection:
             meeting_id__in=[m.meeting_id for m in minutes], organisation_id__in=organisation_ids
         ).values_list("meeting_id", "organisation_id"):
             invited[meeting_id].add(organisation_id)
-        lines: dict[int, list[dict[str, str]]] = defaultdict(list)
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for m in minutes:
             line = {
                 "title": m.meeting.title,
@@ -134,7 +134,7 @@ class ActionItemsSection:
     kind = "actions"
     title = _("Action items due")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, str]]]:
+    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
         today = timezone.localdate(now)
         actions = (
             ActionItem.objects.filter(
@@ -146,7 +146,7 @@ class ActionItemsSection:
             .select_related("meeting")
             .order_by("due_on")
         )
-        lines: dict[int, list[dict[str, str]]] = defaultdict(list)
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for action in actions:
             if action.due_on is None:  # excluded by the query; narrows the type
                 continue

@@ -25,7 +25,7 @@ class DigestSection(Protocol):
     kind: str
     title: Any
 
-    def collect(self, people: list[Any], now: Any) -> dict[int, list[dict[str, str]]]: ...
+    def collect(self, people: list[Any], now: Any) -> dict[int, list[dict[str, Any]]]: ...
 
 
 @cache

@@ -20,7 +20,7 @@ class WorkItemsSection:
     kind = "work_items"
     title = _("Your organisation's work items")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, str]]]:
+    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
         """Items each person's organisation leads or contributes to that are overdue, due within
         14 days, or without an update for 90 days. Two queries for the whole batch."""
         today = timezone.localdate(now)
@@ -46,7 +46,7 @@ class WorkItemsSection:
             .only("title", "due_on", "status", "last_progress_at", "lead_organisation_id")
             .order_by("due_on", "pk")
         )
-        by_organisation: dict[int, list[dict[str, str]]] = defaultdict(list)
+        by_organisation: dict[int, list[dict[str, Any]]] = defaultdict(list)
         contributors: dict[int, set[int]] = defaultdict(set)
         for item_id, organisation_id in contributions:
             contributors[item_id].add(organisation_id)

@@ -260,7 +260,9 @@ def test_nobody_opens_or_marks_someone_elses_notifications(client, focal_point, 
     assert theirs.read_at is None
 
 
-def test_each_person_reads_their_emails_in_their_language(secretariat, focal_point, meeting, django_capture_on_commit_callbacks):
+def test_each_person_reads_their_emails_in_their_language(
+    secretariat, focal_point, meeting, django_capture_on_commit_callbacks
+):
     focal_point.language = "fr"
     focal_point.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -274,7 +276,11 @@ def test_each_person_reads_their_emails_in_their_language(secretariat, focal_poi
 def test_the_digest_is_in_the_persons_language(focal_point, organisation):
     focal_point.language = "es"
     focal_point.save()
-    factories.WorkItemFactory(lead_organisation=organisation, title="Informe", due_on=timezone.localdate() + timedelta(days=3))
+    factories.WorkItemFactory(
+        lead_organisation=organisation,
+        title="Informe",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
     digests.ensure_preferences(timezone.now())
     Preference.objects.update(next_digest_at=timezone.now() - timedelta(minutes=1))
     digests.send_digest_batch([focal_point.pk])
