@@ -127,23 +127,42 @@ class Built:
 
 
 def collect(people: list[Person], now: datetime) -> dict[int, list[dict[str, Any]]]:
-    """Every section's lines for every person of the batch: a fixed number of queries."""
+    """Every section's lines for every person of the batch.
+
+    "Overdue" and "due within 14 days" depend on the day it is where the reader lives, so the
+    sections run once per local date present in the batch (two or three at most, whatever the
+    number of people), each time in a zone where it is that date: the queries are bounded by the
+    calendar, not by the recipients.
+    """
     by_person: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in people}
-    for section in digest_sections():
-        lines = section.collect(people, now)
-        for person in people:
+    groups: dict[Any, tuple[zoneinfo.ZoneInfo, list[Person]]] = {}
+    for person in people:
+        zone = _zone(person.time_zone)
+        groups.setdefault(now.astimezone(zone).date(), (zone, []))[1].append(person)
+    for zone, group in groups.values():
+        with timezone.override(zone):
+            lines = {section: section.collect(group, now) for section in digest_sections()}
+        for person in group:
             wanted = preference_of(person).kinds
-            person_lines = lines.get(person.pk, [])
-            if section.kind in wanted and person_lines:
-                by_person[person.pk].append(
-                    {
-                        "kind": section.kind,
-                        "title": section.title,
-                        "lines": person_lines[:LINES_PER_SECTION],
-                        "more": max(0, len(person_lines) - LINES_PER_SECTION),
-                    }
-                )
+            for section, section_lines in lines.items():
+                person_lines = section_lines.get(person.pk, [])
+                if section.kind in wanted and person_lines:
+                    by_person[person.pk].append(
+                        {
+                            "kind": section.kind,
+                            "title": section.title,
+                            "lines": person_lines[:LINES_PER_SECTION],
+                            "more": max(0, len(person_lines) - LINES_PER_SECTION),
+                        }
+                    )
     return by_person
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def _render(built: Built, now: datetime) -> Delivery:

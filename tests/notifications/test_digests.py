@@ -319,3 +319,27 @@ class TestRetries:
             assert delivery.deliver() == (1, 0)
         row.refresh_from_db()
         assert row.status == "sent"
+
+
+def test_overdue_is_judged_by_the_readers_own_date():
+    """At 11:00 UTC on 22 November it is already 23 November in Auckland: an item due on the
+    22nd is overdue there, and still due today in Vienna."""
+    with time_machine.travel(datetime(2026, 11, 22, 11, 0, tzinfo=UTC), tick=False):
+        organisation = factories.OrganisationFactory()
+        factories.WorkItemFactory(
+            lead_organisation=organisation, title="Brief", due_on=datetime(2026, 11, 22).date()
+        )
+        auckland = factories.PersonFactory(
+            organisation=organisation, time_zone="Pacific/Auckland", email="akl@example.org"
+        )
+        vienna = factories.PersonFactory(
+            organisation=organisation, time_zone="Europe/Vienna", email="vie@example.org"
+        )
+        digests.ensure_preferences(timezone.now())
+        Preference.objects.update(next_digest_at=timezone.now() - timedelta(minutes=1))
+        digests.send_digest_batch([auckland.pk, vienna.pk])
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "overdue since 2026-11-22" in bodies["akl@example.org"]
+    assert (
+        "due 2026-11-22" in bodies["vie@example.org"] and "overdue" not in bodies["vie@example.org"]
+    )
