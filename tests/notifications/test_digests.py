@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -327,7 +327,7 @@ def test_overdue_is_judged_by_the_readers_own_date():
     with time_machine.travel(datetime(2026, 11, 22, 11, 0, tzinfo=UTC), tick=False):
         organisation = factories.OrganisationFactory()
         factories.WorkItemFactory(
-            lead_organisation=organisation, title="Brief", due_on=datetime(2026, 11, 22).date()
+            lead_organisation=organisation, title="Brief", due_on=date(2026, 11, 22)
         )
         auckland = factories.PersonFactory(
             organisation=organisation, time_zone="Pacific/Auckland", email="akl@example.org"
