@@ -234,9 +234,10 @@ def _new_token_hash() -> str:
 
 
 def _send_on_commit(invitation: Invitation) -> None:
-    from notifications.services import invitation_email_queue
+    """Record the email in this transaction; a worker sends it once it commits."""
+    from notifications.services import invitation_email_record, record
 
-    transaction.on_commit(lambda: invitation_email_queue(invitation_id=invitation.pk))
+    record(invitation_email_record, invitation_id=invitation.pk)
 
 
 @transaction.atomic

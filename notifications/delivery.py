@@ -19,7 +19,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.models import Delivery
+from notifications.models import INVITATION_LINK, Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,31 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0), LONGEST_RETRY_AFTER)
 
 
+class NothingToSend(Exception):
+    """The email lost its reason to go (an invitation withdrawn or used before it was sent)."""
+
+
+def _with_invitation_link(delivery: Delivery) -> Delivery:
+    """Make the invitation's link now: the token exists only in the email that carries it, and
+    each send (a retry too) makes a new one, which replaces the last."""
+    from coordination.services import invitation_issue_link
+
+    issued = (
+        invitation_issue_link(invitation_id=delivery.invitation_id)
+        if delivery.invitation_id
+        else None
+    )
+    if issued is None:
+        raise NothingToSend("The invitation was used or withdrawn before it could be sent.")
+    _, url = issued
+    delivery.text = delivery.text.replace(INVITATION_LINK, url)
+    delivery.html = delivery.html.replace(INVITATION_LINK, url)
+    return delivery
+
+
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
+    if delivery.invitation_id:
+        delivery = _with_invitation_link(delivery)
     headers = {}
     if delivery.unsubscribe_url:
         # RFC 8058: a mail client can unsubscribe with one POST, without opening a page.
@@ -108,6 +132,14 @@ def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
                 message.send()
             except SoftTimeLimitExceeded:
                 raise  # the task is out of time: stop here, the rest stays claimed and is released later
+            except NothingToSend as reason:
+                settled.add(delivery.pk)
+                Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
+                    status=Delivery.Status.FAILED,
+                    attempts=MAX_ATTEMPTS,
+                    last_error=str(reason),
+                    claim=None,
+                )
             except Exception as error:  # this message failed: record it and go on with the next
                 failures += 1
                 settled.add(delivery.pk)

@@ -101,6 +101,10 @@ class Preference(models.Model):
         raise AssertionError("a weekday repeats within eight days")
 
 
+# Stands in an invitation's recorded text for its link, which exists only once the email is sent.
+INVITATION_LINK = "__invitation_link__"
+
+
 class Delivery(models.Model):
     """One email to one person, recorded before it is sent.
 
@@ -124,11 +128,20 @@ class Delivery(models.Model):
         MEETING_CHANGED = "meeting_changed", _("Meeting rescheduled")
         MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
         ITEM_ASSIGNED = "item_assigned", _("Work item assigned")
+        INVITATION = "invitation", _("Invitation to join")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )  # empty for an invitation to join: its reader has no account yet
+    # For an invitation to join: its link is made at sending (see INVITATION_LINK).
+    invitation = models.ForeignKey(
+        "coordination.Invitation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     to = models.EmailField()
     subject = models.CharField(max_length=300)

@@ -21,8 +21,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from coordination.models import Person
-from notifications.emails import render_email, render_parts
-from notifications.models import Delivery, Notification, Preference
+from notifications.emails import render_parts
+from notifications.models import INVITATION_LINK, Delivery, Notification, Preference
 from notifications.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -31,43 +31,34 @@ logger = logging.getLogger(__name__)
 # --- The invitation to join (its link is made at sending: see coordination.services) ----------------
 
 
-def invitation_email_send(*, invitation_id: int) -> bool:
-    """Send the invitation with a fresh link; False if it was withdrawn or used meanwhile."""
-    from coordination.services import invitation_issue_link
+def invitation_email_record(*, invitation_id: int) -> int | None:
+    """Record the invitation email (its link is made when it is sent) and queue its sending
+    once the caller's transaction commits. Returns the delivery's id."""
+    from coordination.models import Invitation
 
-    issued = invitation_issue_link(invitation_id=invitation_id)
-    if issued is None:
-        return False
-    invitation, url = issued
-    message = render_email(
-        "notifications/email/invitation",
-        to=[invitation.email],
-        context={"invitation": invitation, "url": url},
-        language=getattr(invitation.invited_by, "language", None),
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_id
     )
-    message.send()
-    return True
-
-
-def invitation_email_queue(*, invitation_id: int) -> None:
-    """Hand the invitation to a worker; if the broker is unreachable, send it right here."""
-    from notifications.tasks import send_invitation_email
-
-    try:
-        send_invitation_email.delay(invitation_id=invitation_id)
-    except Exception:
-        # The broker is down (kombu raises OperationalError, redis its own ConnectionError).
-        # The person is waiting for this email, so send it now rather than lose it.
-        logger.warning(
-            "Could not queue invitation %s; sending it directly", invitation_id, exc_info=True
-        )
-        try:
-            invitation_email_send(invitation_id=invitation_id)
-        except Exception:
-            logger.exception(
-                "Could not send invitation %s; it can be sent again from the invitations page",
-                invitation_id,
-            )
+    parts = render_parts(
+        "notifications/email/invitation",
+        language=getattr(invitation.invited_by, "language", None),
+        context={"invitation": invitation, "url": INVITATION_LINK},
+    )
+    # One email per link: sending a new link (which replaces the hash) is a new email.
+    delivery, created = Delivery.objects.get_or_create(
+        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+        defaults={
+            "kind": Delivery.Kind.INVITATION,
+            "invitation": invitation,
+            "to": invitation.email,
+            "subject": parts.subject,
+            "text": parts.text,
+            "html": parts.html,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _queue_sending([delivery.pk]))
+    return delivery.pk
 
 
 # --- Immediate emails and in-app notifications ---------------------------------------------------------

@@ -262,19 +262,51 @@ class TestInvitations:
         invitation.refresh_from_db()
         assert invitation.accepted_at is None
 
-    def test_invitation_is_sent_directly_when_the_broker_is_down(
-        self, invite, secretariat, organisation, django_capture_on_commit_callbacks, monkeypatch
+    def test_an_invitation_recorded_while_the_broker_is_down_goes_with_the_next_sweep(
+        self, secretariat, organisation, django_capture_on_commit_callbacks, monkeypatch
     ):
         from kombu.exceptions import OperationalError
 
-        from notifications import tasks
+        from notifications import delivery, tasks
 
         def broker_down(*args, **kwargs):
             raise OperationalError("Connection refused")
 
-        monkeypatch.setattr(tasks.send_invitation_email, "delay", broker_down)
-        invite(secretariat)
+        monkeypatch.setattr(tasks.send_deliveries, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.invitation_create(
+                actor=secretariat,
+                email="new.person@example.org",
+                role=Person.Role.FOCAL_POINT,
+                organisation=organisation,
+            )
+        assert mail.outbox == []
+        delivery.deliver()  # the beat's sweep
         assert mail.outbox[-1].to == ["new.person@example.org"]
+        assert (
+            "/join/" in mail.outbox[-1].body and "__invitation_link__" not in mail.outbox[-1].body
+        )
+
+    def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(
+        self, secretariat, organisation, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from notifications import delivery, tasks
+        from notifications.models import Delivery
+
+        monkeypatch.setattr(
+            tasks.send_deliveries, "delay", lambda *a, **k: None
+        )  # nothing sends yet
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invitation_create(
+                actor=secretariat,
+                email="late@example.org",
+                role=Person.Role.FOCAL_POINT,
+                organisation=organisation,
+            )
+        services.invitation_revoke(invitation=invitation, actor=secretariat)
+        delivery.deliver()
+        assert mail.outbox == []
+        assert Delivery.objects.get().status == "failed"
 
 
 class TestChairPredicate:
