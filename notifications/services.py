@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from coordination.models import Person
 from notifications.emails import render_parts
@@ -77,12 +79,18 @@ def _queue_sending(ids: list[int]) -> None:
         )
 
 
+def _in_language(text: Any, language: str) -> str:
+    """A lazy text as the person reads it."""
+    with translation.override(language):
+        return str(text)
+
+
 def notify(
     *,
     people: Iterable[Person],
     kind: str,
     key: str,
-    title: str,
+    title: Any,
     url: str,
     template: str,
     context: dict[str, Any],
@@ -98,7 +106,8 @@ def notify(
         return 0
     preferences = {p.person_id: p for p in Preference.objects.filter(person__in=people)}
     Notification.objects.bulk_create(
-        Notification(person=p, kind=kind, title=title, url=url) for p in people
+        Notification(person=p, kind=kind, title=_in_language(title, p.language), url=url)
+        for p in people
     )
     token = uuid.uuid4()
     rows = []
@@ -169,16 +178,16 @@ def meeting_event(*, meeting_id: int, event: str) -> int:
         "cancelled": Delivery.Kind.MEETING_CANCELLED,
     }
     titles = {
-        "invitation": translation.gettext("Invitation: %(title)s"),
-        "agenda": translation.gettext("Agenda published: %(title)s"),
-        "changed": translation.gettext("Changed: %(title)s"),
-        "cancelled": translation.gettext("Cancelled: %(title)s"),
+        "invitation": gettext_lazy("Invitation: {title}"),
+        "agenda": gettext_lazy("Agenda published: {title}"),
+        "changed": gettext_lazy("Changed: {title}"),
+        "cancelled": gettext_lazy("Cancelled: {title}"),
     }
     return notify(
         people=_meeting_people(meeting),
         kind=kinds[event],
         key=f"meeting:{meeting.pk}:{event}:{meeting.sequence}",
-        title=titles[event] % {"title": meeting.title},
+        title=format_lazy(titles[event], title=meeting.title),
         url=meeting.get_absolute_url(),
         template="notifications/email/meeting",
         context={
@@ -203,7 +212,7 @@ def item_assigned(*, item_id: int, person_id: int, by_id: int | None = None) -> 
         people=[person],
         kind=Delivery.Kind.ITEM_ASSIGNED,
         key=f"assigned:{item.pk}:{item.version}",
-        title=translation.gettext("Assigned to you: %(title)s") % {"title": item.title},
+        title=format_lazy(gettext_lazy("Assigned to you: {title}"), title=item.title),
         url=item.get_absolute_url(),
         template="notifications/email/item_assigned",
         context={"item": item},

@@ -286,3 +286,13 @@ def test_the_digest_is_in_the_persons_language(focal_point, organisation):
     digests.send_digest_batch([focal_point.pk])
     body = mail.outbox[0].body
     assert "LAS ACTIVIDADES DE SU ORGANIZACIÓN" in body and "En curso, vence el" in body
+
+
+def test_in_app_notifications_read_in_each_persons_language(
+    secretariat, focal_point, meeting, django_capture_on_commit_callbacks
+):
+    focal_point.language = "es"
+    focal_point.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.meeting_publish(meeting=meeting, actor=secretariat)
+    assert Notification.objects.get(person=focal_point).title == "Invitación: Working Group meeting"
