@@ -297,7 +297,7 @@ def load_meetings() -> dict[str, int]:
             online_link=demo.online_link,
             host_organisation=organisations.get(demo.host or ""),
             status=demo.status,
-            rsvp_deadline=starts_at - timedelta(days=3)
+            rsvp_deadline=starts_at - timedelta(days=7)
             if demo.status != Meeting.Status.HELD
             else None,
             agenda_published_at=starts_at - timedelta(days=10)
