@@ -107,6 +107,9 @@ class InviteesForm(forms.Form):
 
 
 class RSVPForm(forms.ModelForm):
+    # The answer's time when the form was shown: a colleague's answer since is not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Invitation
         fields = ["response", "attendees"]
@@ -119,6 +122,10 @@ class RSVPForm(forms.ModelForm):
             response.choices = [
                 c for c in Invitation.Response.choices if c[0] != Invitation.Response.NO_ANSWER
             ]
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen"] = (
+                self.instance.answered_at.isoformat() if self.instance.answered_at else ""
+            )
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -189,9 +189,34 @@ def invitations_set(
 
 @transaction.atomic
 def rsvp_answer(
-    *, invitation: Invitation, actor: Person, response: str, attendees: str = ""
+    *,
+    invitation: Invitation,
+    actor: Person,
+    response: str,
+    attendees: str = "",
+    seen: str | None = None,
 ) -> Invitation:
+    """Record the organisation's answer. `seen` is the answer's time as the form showed it: if
+    a colleague answered since, nothing is written and they are named."""
     require(permissions.can_answer(actor, invitation))
+    # of=self: PostgreSQL cannot lock the nullable side of the join to who answered.
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("meeting", "answered_by")
+        .get(pk=invitation.pk)
+    )
+    current = invitation.answered_at.isoformat() if invitation.answered_at else ""
+    if seen is not None and seen != current:
+        raise ValidationError(
+            _(
+                "%(name)s answered for your organisation meanwhile (%(answer)s). Nothing was saved: "
+                "check their answer and change it if needed."
+            )
+            % {
+                "name": invitation.answered_by or _("Someone"),
+                "answer": invitation.get_response_display(),
+            }
+        )
     meeting = invitation.meeting
     if meeting.status not in {Meeting.Status.SCHEDULED}:
         raise ValidationError(_("Answers are taken for scheduled meetings only."))

@@ -325,6 +325,7 @@ def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             actor=request.user,
             response=form.cleaned_data["response"],
             attendees=form.cleaned_data["attendees"],
+            seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
         ),
         _("Your organisation's answer was saved."),
         "rsvps",

@@ -411,3 +411,24 @@ def test_organisers_edit_an_agenda_item_and_others_are_refused(
     )
     item.refresh_from_db()
     assert (item.title, item.duration_minutes) == ("Opening and welcome", 10)
+
+
+def test_a_colleagues_answer_given_meanwhile_is_not_overwritten(
+    client, focal_point, organisation, meeting
+):
+    alternate = factories.PersonFactory(
+        organisation=organisation, role="alternate", full_name="Alex Alternate"
+    )
+    client.force_login(focal_point)
+    seen = client.get(meeting.get_absolute_url()).context["rsvp_form"].initial["seen"]
+    invitation = Invitation.objects.get(meeting=meeting, organisation=organisation)
+    services.rsvp_answer(
+        invitation=invitation, actor=alternate, response="in_person", attendees="Alex Alternate"
+    )
+    response = client.post(
+        reverse("meetings:rsvp", args=[meeting.pk]),
+        {"response": "not_attending", "seen": seen},
+        follow=True,
+    )
+    assert "Alex Alternate answered for your organisation meanwhile" in response.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).response == "in_person"
