@@ -246,20 +246,25 @@ def invitation_issue_link(*, invitation_id: int) -> tuple[Invitation, str] | Non
 
     The token exists only in this email: it is made here, at sending, and only its hash is
     kept, so it never waits in the broker. A later send makes a new link and the earlier one
-    stops working. None if the invitation was used or withdrawn meanwhile.
+    stops working. None if the invitation was used, withdrawn or expired meanwhile. (Its
+    sent_at is set by the sender once the mail server has taken the email.)
     """
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "invited_by")
-        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .filter(
+            pk=invitation_id,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
         .first()
     )
     if invitation is None:
         return None
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash_token(token)
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["token_hash", "sent_at"])
+    invitation.save(update_fields=["token_hash"])
     return invitation, invitation_url(token)
 
 

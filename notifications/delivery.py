@@ -45,17 +45,27 @@ def _with_invitation_link(delivery: Delivery) -> Delivery:
     each send (a retry too) makes a new one, which replaces the last."""
     from coordination.services import invitation_issue_link
 
-    issued = (
-        invitation_issue_link(invitation_id=delivery.invitation_id)
-        if delivery.invitation_id
-        else None
-    )
+    invitation_id = delivery.invitation_id
+    if invitation_id is None:
+        raise NothingToSend("Not an invitation.")
+    if Delivery.objects.filter(invitation_id=invitation_id, pk__gt=delivery.pk).exists():
+        # Sending this one would void the link of the newer email the person may already have.
+        raise NothingToSend("Replaced by a newer invitation email.")
+    issued = invitation_issue_link(invitation_id=invitation_id)
     if issued is None:
-        raise NothingToSend("The invitation was used or withdrawn before it could be sent.")
+        raise NothingToSend(
+            "The invitation was used, withdrawn or expired before it could be sent."
+        )
     _, url = issued
     delivery.text = delivery.text.replace(INVITATION_LINK, url)
     delivery.html = delivery.html.replace(INVITATION_LINK, url)
     return delivery
+
+
+def _invitation_sent(invitation_id: int) -> None:
+    from coordination.models import Invitation
+
+    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())
 
 
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
@@ -135,10 +145,7 @@ def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
             except NothingToSend as reason:
                 settled.add(delivery.pk)
                 Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
-                    status=Delivery.Status.FAILED,
-                    attempts=MAX_ATTEMPTS,
-                    last_error=str(reason),
-                    claim=None,
+                    status=Delivery.Status.SKIPPED, last_error=str(reason), claim=None
                 )
             except Exception as error:  # this message failed: record it and go on with the next
                 failures += 1
@@ -153,6 +160,8 @@ def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
                 Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
                     status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", claim=None
                 )
+                if delivery.invitation_id:
+                    _invitation_sent(delivery.invitation_id)
     except SoftTimeLimitExceeded:
         raise
     except Exception as error:  # the server could not be reached at all

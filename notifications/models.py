@@ -120,6 +120,7 @@ class Delivery(models.Model):
         SENT = "sent", _("Sent")
         RETRY = "retry", _("Failed, will be retried")
         FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not needed any more")
 
     class Kind(models.TextChoices):
         DIGEST = "digest", _("Digest")

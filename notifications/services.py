@@ -59,6 +59,14 @@ def invitation_email_record(*, invitation_id: int) -> int | None:
         },
     )
     if created:
+        # Earlier emails of this invitation not sent yet would void the new link: drop them.
+        Delivery.objects.filter(invitation=invitation).exclude(pk=delivery.pk).filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.FAILED]
+        ).update(
+            status=Delivery.Status.SKIPPED,
+            last_error="Replaced by a newer invitation email.",
+            claim=None,
+        )
         transaction.on_commit(lambda: _queue_sending([delivery.pk]))
     return delivery.pk
 

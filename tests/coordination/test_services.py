@@ -306,7 +306,7 @@ class TestInvitations:
         services.invitation_revoke(invitation=invitation, actor=secretariat)
         delivery.deliver()
         assert mail.outbox == []
-        assert Delivery.objects.get().status == "failed"
+        assert Delivery.objects.get().status == "skipped"
 
 
 class TestChairPredicate:
@@ -332,3 +332,56 @@ class TestChairPredicate:
             organisations=[organisation],
         )
         assert not is_chair(focal_point)
+
+
+class TestInvitationEmails:
+    def test_a_resend_before_the_first_email_went_sends_one_working_link(
+        self, secretariat, organisation, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from notifications import delivery, tasks
+
+        monkeypatch.setattr(
+            tasks.send_deliveries, "delay", lambda *a, **k: None
+        )  # the broker is away
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invitation_create(
+                actor=secretariat,
+                email="twice@example.org",
+                role=Person.Role.FOCAL_POINT,
+                organisation=organisation,
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.invitation_resend(invitation=invitation, actor=secretariat)
+        delivery.deliver()
+        assert len(mail.outbox) == 1
+        token = token_from_last_email()
+        assert services.invitation_for_token(token).pk == invitation.pk
+
+    def test_an_expired_invitation_is_not_sent_again_and_sent_at_waits_for_success(
+        self, secretariat, organisation, django_capture_on_commit_callbacks, monkeypatch, settings
+    ):
+        from notifications import delivery, tasks
+        from notifications.models import Delivery
+
+        monkeypatch.setattr(tasks.send_deliveries, "delay", lambda *a, **k: None)
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invitation_create(
+                actor=secretariat,
+                email="late@example.org",
+                role=Person.Role.FOCAL_POINT,
+                organisation=organisation,
+            )
+        settings.EMAIL_BACKEND = "tests.notifications.test_digests.FlakyBackend"
+        from tests.notifications.test_digests import FlakyBackend
+
+        FlakyBackend.failures, FlakyBackend.sent = 1, []
+        delivery.deliver()
+        invitation.refresh_from_db()
+        assert invitation.sent_at is None  # the send failed
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+        Delivery.objects.update(next_attempt_at=timezone.now())
+        delivery.deliver()
+        assert FlakyBackend.sent == []
+        assert Delivery.objects.get().status == "skipped"
