@@ -179,8 +179,12 @@ def month(
 
 
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
-    meeting = selectors.meeting_detail(pk)
+    try:
+        meeting = selectors.meeting_detail(pk)
+    except Meeting.DoesNotExist as error:
+        raise Http404 from error
+    if not permissions.can_see_meeting(request.user, meeting):
+        raise Http404  # a draft is not announced to people who may not see it
     can_manage = permissions.can_manage_meetings(request.user)
     invitations = list(meeting.invitations.all())
     mine = next((i for i in invitations if i.organisation_id == request.user.organisation_id), None)
