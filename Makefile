@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 help:
 	@echo "make run    - set up, migrate, load the demonstration group and start web, worker and beat"
 	@echo "make test   - run the whole test suite"
-	@echo "make lint   - ruff (lint and format check)"
+	@echo "make lint   - ruff (lint and format check) and the import contracts between apps"
 	@echo "make typecheck - mypy with django-stubs"
 	@echo "make bench  - run the benchmarks"
 	@echo "make lock   - recompile the pinned requirements from pyproject.toml"
@@ -48,6 +48,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy .

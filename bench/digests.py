@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from coordination.models import Organisation, Person
-from notifications import delivery, digests
+from notifications import delivery, digests, services
 from notifications.models import Delivery, Preference
 
 PEOPLE = 10_000
@@ -43,7 +43,7 @@ def run(organisations: list[Organisation]) -> None:
             batch_size=2000,
         )
     now = timezone.now()
-    digests.ensure_preferences(now)
+    services.ensure_preferences(now)
     Preference.objects.update(next_digest_at=now - timedelta(minutes=1))
     ids = digests.due_person_ids(now)
 

@@ -47,9 +47,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "auditlog",
+    "common",
     "coordination",
     "workplans",
     "meetings",
+    "statements",
+    "mapping",
     "notifications",
 ]
 

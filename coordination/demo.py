@@ -9,7 +9,6 @@ row as it should be and writes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from common import registry
 from coordination.models import ChairTerm, Organisation, Person
 from coordination.services import person_create, unique_slug_for
 
@@ -263,21 +263,10 @@ DEMONSTRATION_TERM_NOTE = (
 )
 
 
-DemoLoader = Callable[[], dict[str, int]]
-_loaders: list[DemoLoader] = []
-
-
-def register(loader: DemoLoader) -> DemoLoader:
-    """Later capabilities add their demonstration data here (from their AppConfig.ready)."""
-    if loader not in _loaders:
-        _loaders.append(loader)
-    return loader
-
-
 def load_everything() -> dict[str, int]:
-    """The group first, then each app's data, which may refer to the group's people."""
-    written = load_demo_group()
-    for loader in _loaders:
+    """Each app's part of the demonstration, the group first (see CoordinationConfig.ready)."""
+    written: dict[str, int] = {}
+    for loader in registry.demo_loaders:
         written |= loader()
     return written
 

@@ -6,22 +6,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import VersionedModelForm
 from coordination.models import Invitation, Organisation, Person
 from coordination.services import ORGANISATION_FIELDS, PERSON_FIELDS_FOR_SECRETARIAT, PROFILE_FIELDS
-
-
-class VersionedModelForm(forms.ModelForm):
-    """Carries the version the form was opened at, so a save can detect someone else's."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "version" not in self.initial:
-            self.initial["version"] = self.instance.version
-
-    def changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 class OrganisationForm(VersionedModelForm):

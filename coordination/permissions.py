@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -13,12 +12,6 @@ if TYPE_CHECKING:
     from coordination.models import Organisation, Person
 
     AnyUser = Person | AnonymousUser
-
-
-def require(allowed: bool) -> None:
-    """Refuse (403) unless the predicate allowed it: every mutating service and view asks."""
-    if not allowed:
-        raise PermissionDenied
 
 
 def is_secretariat(user: AnyUser) -> bool:

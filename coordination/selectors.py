@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from common import registry
+from common.registry import Block
 from coordination.models import ChairTerm, Invitation, Organisation, Person, group_today
 
 DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL]
+
+
+def dashboard_blocks(person: Person) -> list[Block]:
+    """What each app shows this person on the dashboard (common.registry), in order."""
+    blocks = [b for block in registry.dashboard_blocks if (b := block(person)) is not None]
+    return sorted(blocks, key=lambda block: block.order)
 
 
 def current_chair_term() -> ChairTerm | None:

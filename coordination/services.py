@@ -22,11 +22,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from coordination import permissions
-from coordination.audit import acting_as
+from common.audit import acting_as
+from common.permissions import require
+from common.versioning import reject_unknown, save_versioned
+from coordination import notify, permissions
 from coordination.models import Invitation, Organisation, Person
-from coordination.permissions import require
-from coordination.versioning import reject_unknown, save_versioned
+from notifications import contract
 
 
 class InvitationInvalid(Exception):
@@ -151,9 +152,7 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
     with acting_as(actor):
         person = save_versioned(person, expected_version=version, changes=changes)
     if "time_zone" in changes:
-        from notifications.services import person_schedule_changed
-
-        person_schedule_changed(person_id=person.pk)
+        contract.schedule_changed(person=person)
     return person
 
 
@@ -164,9 +163,7 @@ def profile_update(*, person: Person, version: int, **changes: Any) -> Person:
     with acting_as(person):
         person = save_versioned(person, expected_version=version, changes=changes)
     if "time_zone" in changes:
-        from notifications.services import person_schedule_changed
-
-        person_schedule_changed(person_id=person.pk)
+        contract.schedule_changed(person=person)
     return person
 
 
@@ -235,9 +232,12 @@ def _new_token_hash() -> str:
 
 def _send_on_commit(invitation: Invitation) -> None:
     """Record the email in this transaction; a worker sends it once it commits."""
-    from notifications.services import invitation_email_record, record
+    contract.record(notify.invitation_email, invitation_id=invitation.pk)
 
-    record(invitation_email_record, invitation_id=invitation.pk)
+
+def invitation_mark_sent(*, invitation_id: int) -> None:
+    """The mail server took the invitation's email."""
+    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())
 
 
 @transaction.atomic

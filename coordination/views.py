@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from common.audit import describe_changes
+from common.editing import apply_errors, versioned_edit
+from common.http import AuthenticatedRequest
+from common.permissions import require
 from coordination import permissions, selectors, services
-from coordination.audit import describe_changes
-from coordination.dashboard import panels_for
-from coordination.editing import apply_errors, versioned_edit
 from coordination.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -36,19 +37,11 @@ from coordination.forms import (
     ProfileForm,
 )
 from coordination.models import Invitation, Organisation, Person
-from coordination.permissions import require
-
-
-class AuthenticatedRequest(HttpRequest):
-    """Every page but the invitation link and the health check needs a login (settings.MIDDLEWARE)."""
-
-    user: Person
-
 
 # --- Dashboard and directory ---------------------------------------------------------------------
 
 
-def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest[Person]) -> HttpResponse:
     organisations = selectors.member_directory()
     return render(
         request,
@@ -60,13 +53,14 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "working_group": [o for o in organisations if o.is_working_group_member],
             "is_chair": permissions.is_chair(request.user),
             "panels": [
-                render_to_string(p.template, p.context, request) for p in panels_for(request.user)
+                render_to_string(block.template, block.context, request)
+                for block in selectors.dashboard_blocks(request.user)
             ],
         },
     )
 
 
-def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     include_former = request.GET.get("former") == "1"
     organisations = selectors.member_directory(include_former=include_former)
     return render(
@@ -80,7 +74,7 @@ def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def organisation_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+def organisation_detail(request: AuthenticatedRequest[Person], slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     return render(
         request,
@@ -94,7 +88,7 @@ def organisation_detail(request: AuthenticatedRequest, slug: str) -> HttpRespons
     )
 
 
-def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     if request.method == "POST":
         form = OrganisationForm(request.POST)
@@ -113,7 +107,7 @@ def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "coordination/organisation_form.html", {"form": form})
 
 
-def organisation_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest[Person], slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     require(permissions.can_edit_organisation(request.user, organisation))
 
@@ -137,14 +131,14 @@ def organisation_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 # --- People ------------------------------------------------------------------------------------
 
 
-def person_list(request: AuthenticatedRequest) -> HttpResponse:
+def person_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     search = request.GET.get("q", "").strip()
     page = Paginator(selectors.people_list(search=search), 50).get_page(request.GET.get("page"))
     return render(request, "coordination/person_list.html", {"page": page, "search": search})
 
 
-def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
     return render(
         request,
@@ -156,7 +150,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     person = get_object_or_404(Person, pk=pk)
 
@@ -175,7 +169,7 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def profile(request: AuthenticatedRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest[Person]) -> HttpResponse:
     person = request.user
 
     def save(**changes: Any) -> Model:
@@ -196,7 +190,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
 # --- Invitations -------------------------------------------------------------------------------
 
 
-def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
+def invitation_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     if request.method == "POST":
         form = InvitationForm(request.POST)
@@ -224,7 +218,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-def invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
@@ -237,7 +231,7 @@ def invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
@@ -303,7 +297,7 @@ AUDITED_MODELS = [
 ]
 
 
-def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
@@ -327,7 +321,7 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def email_managed_by_secretariat(request: AuthenticatedRequest) -> HttpResponse:
+def email_managed_by_secretariat(request: AuthenticatedRequest[Person]) -> HttpResponse:
     return render(request, "coordination/email_managed.html", status=404)
 
 

@@ -2,18 +2,17 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from coordination.dashboard import Panel, register
+from common.registry import Block
 from coordination.models import Person
 from meetings import selectors
 
 
-@register
-def my_organisation_meetings(person: Person) -> Panel | None:
+def my_organisation_meetings(person: Person) -> Block | None:
     """The organisation's next meetings and the answers it still owes."""
     if person.organisation_id is None:
         return None
     now = timezone.now()
-    return Panel(
+    return Block(
         template="meetings/_dashboard_panel.html",
         context={
             "next_meetings": list(

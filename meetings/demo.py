@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from coordination.demo import register
 from coordination.models import Organisation, Person
 from meetings.models import ActionItem, AgendaItem, Decision, Invitation, Meeting, Minutes
 
@@ -265,7 +264,6 @@ def _aware(day: date, at: time, zone: str) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), zoneinfo.ZoneInfo(zone))
 
 
-@register
 @transaction.atomic
 def load_meetings() -> dict[str, int]:
     today = timezone.localdate()

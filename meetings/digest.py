@@ -1,4 +1,4 @@
-"""The meetings' sections of the digest (see notifications/sections.py for the interface)."""
+"""The meetings' sections of the digest (common.registry.DigestSection says how it is read)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import Person
 from meetings.models import ActionItem, Invitation, Meeting, Minutes
+
+# Who hears of what until they choose: everyone of meetings coming; principals of minutes too;
+# the people who keep the work moving of everything.
+KEEP_THINGS_MOVING = frozenset(
+    {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}
+)
+EVERYONE = frozenset(Person.Role.values)
 
 WITHIN_DAYS = 14
 
@@ -37,6 +45,8 @@ def _when(meeting: Meeting) -> str:
 
 class MeetingsSoonSection:
     kind = "meetings"
+    label = _("Meetings in the next 14 days")
+    roles = EVERYONE
     title = _("Meetings in the next 14 days")
 
     def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -66,6 +76,8 @@ class MeetingsSoonSection:
 
 class RSVPsSection:
     kind = "rsvps"
+    label = _("Answers your organisation owes")
+    roles = KEEP_THINGS_MOVING
     title = _("Answers your organisation owes")
 
     def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -102,6 +114,8 @@ class RSVPsSection:
 
 class MinutesSection:
     kind = "minutes"
+    label = _("Minutes circulated for approval")
+    roles = KEEP_THINGS_MOVING | {Person.Role.PRINCIPAL}
     title = _("Minutes circulated for approval")
 
     def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -132,6 +146,8 @@ class MinutesSection:
 
 class ActionItemsSection:
     kind = "actions"
+    label = _("Action items due")
+    roles = KEEP_THINGS_MOVING
     title = _("Action items due")
 
     def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -165,4 +181,7 @@ class ActionItemsSection:
         return _by_person(people, lines)
 
 
-DIGEST_SECTIONS = [MeetingsSoonSection(), RSVPsSection(), MinutesSection(), ActionItemsSection()]
+MEETINGS_SOON = MeetingsSoonSection()
+RSVPS = RSVPsSection()
+MINUTES = MinutesSection()
+ACTION_ITEMS = ActionItemsSection()

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.forms import VersionedModelForm
+from common.forms import VersionedModelForm
 from coordination.models import Organisation, Person
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.services import MEETING_FIELDS

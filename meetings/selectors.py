@@ -6,7 +6,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from common.registry import Backlink
 from coordination.models import Person
 from meetings import permissions
 from meetings.models import (
@@ -18,6 +20,7 @@ from meetings.models import (
     MeetingQuerySet,
     Minutes,
 )
+from workplans.models import WorkItem
 
 
 def meetings_for(user: Person) -> MeetingQuerySet:
@@ -75,6 +78,21 @@ def meeting_detail(pk: int) -> Meeting:
         )
         .get(pk=pk)
     )
+
+
+def work_item_origins(item: object) -> list[Backlink]:
+    """The action agreed at a meeting that a work item was made from (common.registry.backlinks)."""
+    if not isinstance(item, WorkItem):
+        return []
+    return [
+        Backlink(
+            label=_("From"),
+            text=_("an action agreed at"),
+            title=action.meeting.title,
+            url=action.get_absolute_url(),
+        )
+        for action in ActionItem.objects.select_related("meeting").filter(work_item=item)[:1]
+    ]
 
 
 # --- What is due: read by the dashboard and the digests -------------------------------------------

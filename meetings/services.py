@@ -17,11 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coordination.audit import acting_as
+from common.audit import acting_as
+from common.permissions import require
+from common.versioning import ConflictError, reject_unknown, save_versioned
 from coordination.models import Organisation, Person
-from coordination.permissions import require
-from coordination.versioning import ConflictError, reject_unknown, save_versioned
-from meetings import permissions
+from meetings import notify, permissions
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -33,7 +33,7 @@ from meetings.models import (
     Minutes,
     new_feed_token,
 )
-from notifications import services as notifications
+from notifications import contract
 
 MEETING_FIELDS = (
     "kind",
@@ -114,7 +114,7 @@ def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: 
         _touch(meeting)
     rescheduled = any(before[f] != getattr(meeting, f) for f in RESCHEDULING_FIELDS)
     if rescheduled and meeting.status == Meeting.Status.SCHEDULED:
-        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="changed")
+        contract.record(notify.meeting_event, meeting_id=meeting.pk, event="changed")
     return meeting
 
 
@@ -146,7 +146,7 @@ def meeting_publish(*, meeting: Meeting, actor: Person) -> Meeting:
     was = meeting.status
     meeting = _set_status(meeting, actor, Meeting.Status.SCHEDULED, {Meeting.Status.DRAFT})
     if was == Meeting.Status.DRAFT:
-        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="invitation")
+        contract.record(notify.meeting_event, meeting_id=meeting.pk, event="invitation")
     return meeting
 
 
@@ -157,7 +157,7 @@ def meeting_cancel(*, meeting: Meeting, actor: Person) -> Meeting:
         meeting, actor, Meeting.Status.CANCELLED, {Meeting.Status.DRAFT, Meeting.Status.SCHEDULED}
     )
     if was == Meeting.Status.SCHEDULED:  # a draft was never announced
-        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="cancelled")
+        contract.record(notify.meeting_event, meeting_id=meeting.pk, event="cancelled")
     return meeting
 
 
@@ -310,7 +310,7 @@ def agenda_publish(*, meeting: Meeting, actor: Person) -> Meeting:
         Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
         _touch(meeting)
     if meeting.status == Meeting.Status.SCHEDULED:
-        notifications.record(notifications.meeting_event, meeting_id=meeting.pk, event="agenda")
+        contract.record(notify.meeting_event, meeting_id=meeting.pk, event="agenda")
     return meeting
 
 

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coordination.editing import apply_errors, versioned_edit
-from coordination.permissions import require
-from coordination.versioning import ConflictError
-from coordination.views import AuthenticatedRequest
+from common.editing import apply_errors, versioned_edit
+from common.http import AuthenticatedRequest
+from common.permissions import require
+from common.versioning import ConflictError
+from coordination.models import Person
 from meetings import ical, permissions, selectors, services
 from meetings.forms import (
     ActionItemForm,
@@ -52,14 +53,14 @@ from meetings.models import (
 UPCOMING_SHOWN = 25
 
 
-def _visible_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
+def _visible_meeting(request: AuthenticatedRequest[Person], pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
     if not permissions.can_see_meeting(request.user, meeting):
         raise Http404  # a draft is not announced to people who may not see it
     return meeting
 
 
-def _managed_meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
+def _managed_meeting(request: AuthenticatedRequest[Person], pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return meeting
@@ -74,7 +75,7 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 
 
 def _submit(
-    request: AuthenticatedRequest,
+    request: AuthenticatedRequest[Person],
     meeting: Meeting,
     form: Any,
     *,
@@ -93,7 +94,7 @@ def _submit(
 
 
 def _run(
-    request: AuthenticatedRequest,
+    request: AuthenticatedRequest[Person],
     meeting: Meeting,
     action: Callable[[], Any],
     done: str,
@@ -120,7 +121,7 @@ def _run(
 # --- Lists and calendar ---------------------------------------------------------------------------
 
 
-def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     now = timezone.now()
     meetings = selectors.meetings_for(request.user)
     past = Paginator(meetings.past(now), 20).get_page(request.GET.get("page"))
@@ -138,7 +139,7 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def month(
-    request: AuthenticatedRequest, year: int | None = None, month: int | None = None
+    request: AuthenticatedRequest[Person], year: int | None = None, month: int | None = None
 ) -> HttpResponse:
     today = timezone.localdate()
     year, month = year or today.year, month or today.month
@@ -178,7 +179,7 @@ def month(
 # --- One meeting ----------------------------------------------------------------------------------
 
 
-def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     try:
         meeting = selectors.meeting_detail(pk)
     except Meeting.DoesNotExist as error:
@@ -228,7 +229,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_meetings(request.user))
     form = MeetingForm(
         request.POST or None,
@@ -252,7 +253,7 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
-def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
 
     def save(**changes: Any) -> Model:
@@ -271,7 +272,7 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def meeting_status(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+def meeting_status(request: AuthenticatedRequest[Person], pk: int, action: str) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     actions = {
         "publish": (
@@ -289,7 +290,7 @@ def meeting_status(request: AuthenticatedRequest, pk: int, action: str) -> HttpR
 
 
 @require_POST
-def invitees_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def invitees_set(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _submit(
         request,
@@ -305,7 +306,7 @@ def invitees_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def rsvp(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk)
     named = request.POST.get("organisation", "")
     if named and not named.isdigit():
@@ -340,7 +341,7 @@ def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _submit(
         request,
@@ -353,7 +354,7 @@ def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def agenda_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     form = AgendaItemForm(request.POST or None, instance=AgendaItem.objects.get(pk=pk))
@@ -373,7 +374,7 @@ def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
+def agenda_move(request: AuthenticatedRequest[Person], pk: int, direction: str) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     if direction not in {"up", "down"}:
@@ -383,7 +384,7 @@ def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpR
 
 
 @require_POST
-def agenda_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def agenda_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return _run(
@@ -396,7 +397,7 @@ def agenda_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def minutes_save(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = MinutesForm(request.POST)
     if not form.is_valid():
@@ -426,7 +427,7 @@ def minutes_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def minutes_circulate(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _submit(
         request,
@@ -442,7 +443,7 @@ def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _run(
         request,
@@ -454,7 +455,7 @@ def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def decision_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _submit(
         request,
@@ -470,7 +471,7 @@ def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decision_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def decision_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return _run(
@@ -483,7 +484,7 @@ def decision_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _submit(
         request,
@@ -497,7 +498,7 @@ def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def action_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def action_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return _run(
@@ -510,7 +511,7 @@ def action_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def action_to_work_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def action_to_work_item(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return _submit(
@@ -530,7 +531,7 @@ def action_to_work_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     return _submit(
         request,
@@ -549,7 +550,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedRequest[Person], pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
     if not permissions.can_download(request.user, document):
         raise Http404
@@ -565,7 +566,7 @@ def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 
 @require_POST
-def document_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def document_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return _run(
@@ -580,7 +581,7 @@ def document_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- Calendars ------------------------------------------------------------------------------------
 
 
-def meeting_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk)
     response = HttpResponse(
         ical.calendar([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
@@ -617,7 +618,7 @@ def feed(request: Any, token: str) -> HttpResponse:
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedRequest[Person]) -> HttpResponse:
     subscription = services.calendar_feed_for(request.user)
     if request.method == "POST":
         subscription = services.calendar_feed_regenerate(person=request.user)

@@ -19,7 +19,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.models import INVITATION_LINK, Delivery
+from common import registry
+from common.registry import SendHook
+from notifications.models import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -37,40 +39,37 @@ def backoff(attempts: int) -> timedelta:
 
 
 class NothingToSend(Exception):
-    """The email lost its reason to go (an invitation withdrawn or used before it was sent)."""
+    """The email lost its reason to go (an invitation withdrawn or used before it was sent).
+    Send hooks raise it (notifications.contract exports it)."""
 
 
-def _with_invitation_link(delivery: Delivery) -> Delivery:
-    """Make the invitation's link now: the token exists only in the email that carries it, and
-    each send (a retry too) makes a new one, which replaces the last."""
-    from coordination.services import invitation_issue_link
+def _hook_for(delivery: Delivery) -> SendHook:
+    hooks = {hook.subject_type: hook for hook in registry.send_hooks}
+    if delivery.subject_type not in hooks:
+        raise NothingToSend(f"No app finishes emails about {delivery.subject_type}.")
+    return hooks[delivery.subject_type]
 
-    invitation_id = delivery.invitation_id
-    if invitation_id is None:
-        raise NothingToSend("Not an invitation.")
-    if Delivery.objects.filter(invitation_id=invitation_id, pk__gt=delivery.pk).exists():
+
+def _prepared(delivery: Delivery) -> Delivery:
+    """Let the app that sent an email about an object finish it now (an invitation's link is
+    made only at sending); only the newest email about an object goes out."""
+    if delivery.subject_id is None:
+        raise NothingToSend("The email names no object.")
+    newer = Delivery.objects.filter(
+        subject_type=delivery.subject_type, subject_id=delivery.subject_id, pk__gt=delivery.pk
+    )
+    if newer.exists():
         # Sending this one would void the link of the newer email the person may already have.
-        raise NothingToSend("Replaced by a newer invitation email.")
-    issued = invitation_issue_link(invitation_id=invitation_id)
-    if issued is None:
-        raise NothingToSend(
-            "The invitation was used, withdrawn or expired before it could be sent."
-        )
-    _, url = issued
-    delivery.text = delivery.text.replace(INVITATION_LINK, url)
-    delivery.html = delivery.html.replace(INVITATION_LINK, url)
+        raise NothingToSend("Replaced by a newer email.")
+    delivery.text, delivery.html = _hook_for(delivery).prepare(
+        delivery.subject_id, delivery.text, delivery.html
+    )
     return delivery
 
 
-def _invitation_sent(invitation_id: int) -> None:
-    from coordination.models import Invitation
-
-    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())
-
-
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
-    if delivery.invitation_id:
-        delivery = _with_invitation_link(delivery)
+    if delivery.subject_type:
+        delivery = _prepared(delivery)
     headers = {}
     if delivery.unsubscribe_url:
         # RFC 8058: a mail client can unsubscribe with one POST, without opening a page.
@@ -160,8 +159,8 @@ def send_claimed(deliveries: list[Delivery]) -> tuple[int, int]:
                 Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
                     status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", claim=None
                 )
-                if delivery.invitation_id:
-                    _invitation_sent(delivery.invitation_id)
+                if delivery.subject_type and delivery.subject_id is not None:
+                    _hook_for(delivery).sent(delivery.subject_id)
     except SoftTimeLimitExceeded:
         raise
     except Exception as error:  # the server could not be reached at all

@@ -6,95 +6,33 @@ person's `next_digest_at`), so a run missed while Redis was down is caught up by
 
 from __future__ import annotations
 
-import logging
 import uuid
 import zoneinfo
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 
-from coordination.models import Person
+from common import registry
 from notifications.delivery import deliver
-from notifications.emails import render_parts
-from notifications.models import Delivery, Preference
-from notifications.sections import digest_sections
+from notifications.emails import build_delivery, zone_or_utc
+from notifications.models import DIGEST, Delivery, Preference
+from notifications.services import wanted_kinds
 from notifications.unsubscribe import unsubscribe_url
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 # Lines a section shows before "and N more" (the page has them all).
 LINES_PER_SECTION = 15
 
 
-def preference_of(person: Person) -> Preference:
-    """The preference loaded with the person (select_related); the stubs do not see the reverse
-    one-to-one from this app."""
-    return person.notification_preference  # type: ignore[attr-defined, unused-ignore]  # the plugin sees it only with a warm cache
-
-
-def _due(preference: Preference, now: datetime) -> bool:
-    return preference.next_digest_at is not None and preference.next_digest_at <= now
-
-
-def role_defaults(person: Person) -> dict[str, Any]:
-    """What a new person gets before choosing: the people who keep things moving hear daily,
-    principals and observers weekly and only about what concerns them."""
-    role = person.role
-    if role in {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}:
-        return {
-            "frequency": Preference.Frequency.DAILY,
-            "kinds": ["work_items", "meetings", "rsvps", "minutes", "actions"],
-        }
-    if role == Person.Role.PRINCIPAL:
-        return {
-            "frequency": Preference.Frequency.WEEKLY,
-            "kinds": ["meetings", "minutes"],
-            "immediate": True,
-        }
-    return {"frequency": Preference.Frequency.WEEKLY, "kinds": ["meetings"], "immediate": False}
-
-
-def preference_for(person: Person) -> Preference:
-    preference = Preference.objects.filter(person=person).first()
-    if preference is None:
-        ensure_preferences(timezone.now(), people=[person])
-        preference = Preference.objects.get(person=person)
-    return preference
-
-
-def ensure_preferences(now: datetime, *, people: Iterable[Person] | None = None) -> int:
-    """Give every active person without preferences their role's defaults (new people join by
-    invitation at any time; this keeps the digest from needing to know)."""
-    candidates = (
-        people
-        if people is not None
-        else Person.objects.filter(is_active=True, notification_preference__isnull=True)
-    )
-    created = []
-    for person in candidates:
-        preference = Preference(person=person, **role_defaults(person))
-        preference.next_digest_at = preference.compute_next_digest_at(now, person.time_zone)
-        created.append(preference)
-    Preference.objects.bulk_create(created, ignore_conflicts=True)
-    return len(created)
-
-
-def preference_update(*, person: Person, **changes: Any) -> Preference:
-    """A person changes how they hear from the hub; the next digest time follows."""
-    preference = preference_for(person)
-    for field, value in changes.items():
-        setattr(preference, field, value)
-    preference.full_clean()
-    preference.next_digest_at = preference.compute_next_digest_at(timezone.now(), person.time_zone)
-    # Clearing the claim tells a digest batch running now not to overwrite the new time.
-    preference.claim = None
-    preference.save()
+def preference_of(person: Any) -> Preference:
+    """The preference loaded with the person (select_related)."""
+    preference: Preference = person.notification_preference
     return preference
 
 
@@ -121,12 +59,12 @@ def period_of(preference: Preference, due_at: datetime, zone_name: str) -> str:
 
 @dataclass
 class Built:
-    person: Person
+    person: Any  # settings.AUTH_USER_MODEL, loaded with its preference
     key: str
     sections: list[dict[str, Any]]
 
 
-def collect(people: list[Person], now: datetime) -> dict[int, list[dict[str, Any]]]:
+def collect(people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
     """Every section's lines for every person of the batch.
 
     "Overdue" and "due within 14 days" depend on the day it is where the reader lives, so the
@@ -135,15 +73,15 @@ def collect(people: list[Person], now: datetime) -> dict[int, list[dict[str, Any
     calendar, not by the recipients.
     """
     by_person: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in people}
-    groups: dict[Any, tuple[zoneinfo.ZoneInfo, list[Person]]] = {}
+    groups: dict[Any, tuple[zoneinfo.ZoneInfo, list[Any]]] = {}
     for person in people:
-        zone = _zone(person.time_zone)
+        zone = zone_or_utc(person.time_zone)
         groups.setdefault(now.astimezone(zone).date(), (zone, []))[1].append(person)
     for zone, group in groups.values():
         with timezone.override(zone):
-            lines = {section: section.collect(group, now) for section in digest_sections()}
+            lines = {section: section.collect(group, now) for section in registry.digest_sections}
         for person in group:
-            wanted = preference_of(person).kinds
+            wanted = wanted_kinds(preference_of(person), person.role)
             for section, section_lines in lines.items():
                 person_lines = section_lines.get(person.pk, [])
                 if section.kind in wanted and person_lines:
@@ -158,40 +96,22 @@ def collect(people: list[Person], now: datetime) -> dict[int, list[dict[str, Any
     return by_person
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _render(built: Built, now: datetime) -> Delivery:
     person = built.person
-    url = unsubscribe_url(person, "digest")
-    with (
-        timezone.override(zoneinfo.ZoneInfo(person.time_zone)),
-        translation.override(person.language),
-    ):
-        parts = render_parts(
-            "notifications/email/digest",
-            language=person.language,
-            context={
-                "person": person,
-                "sections": built.sections,
-                "unsubscribe_url": url,
-                "preferences_url": settings.SITE_URL + "/notifications/preferences/",
-                "now": now,
-            },
-        )
-    return Delivery(
+    return build_delivery(
+        kind=DIGEST,
         key=built.key,
-        kind=Delivery.Kind.DIGEST,
-        person=person,
+        template="notifications/email/digest",
+        context={
+            "sections": built.sections,
+            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+            "now": now,
+        },
         to=person.email,
-        subject=parts.subject,
-        text=parts.text,
-        html=parts.html,
-        unsubscribe_url=url,
+        language=person.language,
+        time_zone=person.time_zone,
+        person=person,
+        unsubscribe_url=unsubscribe_url(person, "digest"),
     )
 
 
@@ -222,15 +142,15 @@ def record_digest_batch(
     if period is None:
         takers.filter(next_digest_at__lte=now).update(claim=token)
         people = list(
-            Person.objects.filter(notification_preference__claim=token).select_related(
-                "notification_preference"
-            )
+            get_user_model()
+            ._default_manager.filter(notification_preference__claim=token)
+            .select_related("notification_preference")
         )
     else:
         people = list(
-            Person.objects.filter(notification_preference__in=takers).select_related(
-                "notification_preference"
-            )
+            get_user_model()
+            ._default_manager.filter(notification_preference__in=takers)
+            .select_related("notification_preference")
         )
     if not people:
         return 0, []

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import REMINDER_KINDS, Preference
+from common import registry
+from notifications.models import Preference
+
+
+def reminder_kinds() -> list[tuple[str, Any]]:
+    """The kinds of reminder the apps declare with their digest sections."""
+    return [(section.kind, section.label) for section in registry.digest_sections]
 
 
 class PreferenceForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(
         label=_("What the digest reminds me of"),
-        choices=REMINDER_KINDS,
+        choices=reminder_kinds,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -8,19 +8,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The kinds of reminder a digest can hold; each is a section some app contributes.
-REMINDER_KINDS = [
-    ("work_items", _("Work items due, overdue or without an update")),
-    ("meetings", _("Meetings in the next 14 days")),
-    ("rsvps", _("Answers your organisation owes")),
-    ("minutes", _("Minutes circulated for approval")),
-    ("actions", _("Action items due")),
-]
-ALL_KINDS = [kind for kind, _label in REMINDER_KINDS]
+from common import registry
 
 
 def all_kinds() -> list[str]:
-    return list(ALL_KINDS)
+    """Every reminder kind the apps declare with their digest sections (common.registry)."""
+    return [section.kind for section in registry.digest_sections]
 
 
 class Preference(models.Model):
@@ -58,7 +51,10 @@ class Preference(models.Model):
         choices=[(h, f"{h:02d}:00") for h in range(24)],
         help_text=_("In your own time zone."),
     )
-    kinds = models.JSONField(_("reminders"), default=all_kinds)
+    # The kinds chosen, and the kinds there were when they were chosen: a kind an app adds later
+    # reaches everyone whose role has it by default, except those who had it and switched it off.
+    kinds = models.JSONField(_("reminders"), default=list)
+    kinds_known = models.JSONField(default=all_kinds, editable=False)
     immediate = models.BooleanField(
         _("emails that cannot wait"),
         default=True,
@@ -101,10 +97,6 @@ class Preference(models.Model):
         raise AssertionError("a weekday repeats within eight days")
 
 
-# Stands in an invitation's recorded text for its link, which exists only once the email is sent.
-INVITATION_LINK = "__invitation_link__"
-
-
 class Delivery(models.Model):
     """One email to one person, recorded before it is sent.
 
@@ -122,17 +114,9 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not needed any more")
 
-    class Kind(models.TextChoices):
-        DIGEST = "digest", _("Digest")
-        MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
-        AGENDA = "agenda", _("Agenda published")
-        MEETING_CHANGED = "meeting_changed", _("Meeting rescheduled")
-        MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
-        ITEM_ASSIGNED = "item_assigned", _("Work item assigned")
-        INVITATION = "invitation", _("Invitation to join")
-
     key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The event, named by the app that tells of it (common.registry.email_kinds labels it).
+    kind = models.CharField(max_length=30)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -140,10 +124,10 @@ class Delivery(models.Model):
         null=True,
         blank=True,
     )  # empty for an invitation to join: its reader has no account yet
-    # For an invitation to join: its link is made at sending (see INVITATION_LINK).
-    invitation = models.ForeignKey(
-        "coordination.Invitation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    # What the email is about, when the app that sent it must finish it at sending (an
+    # invitation's link): "app_label.model" and the id, read by that app's send hook.
+    subject_type = models.CharField(max_length=100, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     text = models.TextField()
@@ -167,10 +151,17 @@ class Delivery(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("email delivery")
         verbose_name_plural = _("email deliveries")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["subject_type", "subject_id"], name="delivery_subject"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
 
 
 class Notification(models.Model):
@@ -179,7 +170,7 @@ class Notification(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=30, choices=Delivery.Kind.choices)
+    kind = models.CharField(max_length=30)
     title = models.CharField(max_length=300)
     url = models.CharField(max_length=500)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -196,3 +187,18 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+DIGEST = "digest"
+
+
+def kind_label(kind: str) -> str:
+    """What people read for an email's kind: the label its app declared."""
+    if kind == DIGEST:
+        return str(_("Digest"))
+    labels = {declared.code: declared.label for declared in registry.email_kinds}
+    return str(labels.get(kind, kind))

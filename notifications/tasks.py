@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
-from notifications import delivery, digests
+from notifications import delivery, digests, services
+
+logger = logging.getLogger(__name__)
+
+
+def queue_sending(ids: list[int]) -> None:
+    """Hand recorded emails to a worker; if the broker is down, the beat's sweep sends them."""
+    try:
+        send_deliveries.delay(ids)
+    except Exception:
+        logger.warning(
+            "Could not queue %s emails; the next sweep of the beat sends them",
+            len(ids),
+            exc_info=True,
+        )
 
 
 @shared_task(acks_late=True)
@@ -13,7 +29,7 @@ def queue_due_digests() -> int:
     """The beat's tick: give new people their preferences, then one task per batch of people
     whose digest time has passed. Safe to run twice: the batches claim in the database."""
     now = timezone.now()
-    digests.ensure_preferences(now)
+    services.ensure_preferences(now)
     ids = digests.due_person_ids(now)
     for batch in digests.batches(ids):
         send_digest_batch.delay(batch)

@@ -6,18 +6,18 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from coordination.models import Person
+from common.people import Recipient
 
 SALT = "notifications.unsubscribe"
 # What a link can switch off: the digest, or the emails that cannot wait.
 SCOPES = {"digest", "immediate"}
 
 
-def make_token(person: Person, scope: str) -> str:
+def make_token(person: Recipient, scope: str) -> str:
     return signing.dumps({"p": person.pk, "s": scope}, salt=SALT, compress=True)
 
 
-def unsubscribe_url(person: Person, scope: str) -> str:
+def unsubscribe_url(person: Recipient, scope: str) -> str:
     return settings.SITE_URL + reverse(
         "notifications:unsubscribe", kwargs={"token": make_token(person, scope)}
     )

@@ -3,10 +3,15 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common import registry
+
 
 class WorkplansConfig(AppConfig):
     name = "workplans"
     verbose_name = _("Work plans")
 
     def ready(self) -> None:
-        from workplans import dashboard, demo  # noqa: F401 - register the dashboard panel and demo data
+        registry.dashboard_blocks.add("workplans.dashboard.my_organisation_work", order=10)
+        registry.digest_sections.add("workplans.digest.WORK_ITEMS")
+        registry.demo_loaders.add("workplans.demo.load_work_plan", order=20)
+        registry.email_kinds.add("workplans.notify.ITEM_ASSIGNED")

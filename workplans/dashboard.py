@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from coordination.dashboard import Panel, register
+from common.registry import Block
 from coordination.models import Person
 from workplans import selectors
 
 
-@register
-def my_organisation_work(person: Person) -> Panel | None:
+def my_organisation_work(person: Person) -> Block | None:
     """Items the person's organisation leads or contributes to: overdue, due soon, stale."""
     if person.organisation_id is None:
         return None
-    return Panel(
+    return Block(
         template="workplans/_dashboard_panel.html",
         context={
             "work": selectors.organisation_work(person.organisation_id),

@@ -18,7 +18,7 @@ from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils import timezone
 
-from coordination.demo import MEMBERS, demo_email, register
+from coordination.demo import MEMBERS, demo_email
 from coordination.models import Organisation, Person
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 from workplans.services import priority_area_create, work_item_create, work_plan_create
@@ -348,7 +348,6 @@ def _at(days_ago: int) -> datetime:
     return timezone.make_aware(moment, timezone.get_default_timezone())
 
 
-@register
 @transaction.atomic
 def load_work_plan() -> dict[str, int]:
     if WorkPlan.objects.filter(title=PLAN_TITLE).exists():

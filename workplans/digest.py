@@ -1,4 +1,4 @@
-"""The work plan's section of the digest (see notifications/sections.py for the interface)."""
+"""The work plan's section of the digest (common.registry.DigestSection says how it is read)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,21 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import Person
 from workplans.models import STALE_AFTER_DAYS, WorkItem
+
+# Who hears of it until they choose: the people who keep the work moving.
+KEEP_THINGS_MOVING = frozenset(
+    {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}
+)
 
 DUE_WITHIN_DAYS = 14
 
 
 class WorkItemsSection:
     kind = "work_items"
+    label = _("Work items due, overdue or without an update")
+    roles = KEEP_THINGS_MOVING
     title = _("Your organisation's work items")
 
     def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -76,4 +84,4 @@ class WorkItemsSection:
         }
 
 
-DIGEST_SECTIONS = [WorkItemsSection()]
+WORK_ITEMS = WorkItemsSection()

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.forms import VersionedModelForm
+from common.forms import VersionedModelForm
 from coordination.models import Organisation, Person
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 from workplans.services import AREA_FIELDS, ITEM_FIELDS, ITEM_FIELDS_FOR_MEMBERS, PLAN_FIELDS

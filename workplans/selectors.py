@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from common import registry
+from common.registry import Backlink
 from workplans.models import (
     DUE_SOON_DAYS,
     Milestone,
@@ -161,6 +163,11 @@ def item_timeline(item: WorkItem) -> list[TimelineEntry]:
         (TimelineEntry(at=c.timestamp, kind="change", change=c) for c in changes),
     )
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def backlinks(item: WorkItem) -> list[Backlink]:
+    """What other apps' objects say of the item (common.registry.backlinks)."""
+    return [link for source in registry.backlinks for link in source(item)]
 
 
 # --- The dashboard -------------------------------------------------------------------------------

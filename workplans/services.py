@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coordination.audit import acting_as
+from common.audit import acting_as
+from common.permissions import require
+from common.versioning import bump_version, reject_unknown, save_versioned
 from coordination.models import Organisation, Person
-from coordination.permissions import require
-from coordination.versioning import bump_version, reject_unknown, save_versioned
-from notifications import services as notifications
-from workplans import permissions
+from notifications import contract
+from workplans import notify, permissions
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 
 # What may be set, in the order the forms show it.
@@ -143,8 +143,8 @@ def work_item_create(
         item.save()
         item.contributing_organisations.set(contributors)
     if item.owner_id:
-        notifications.record(
-            notifications.item_assigned, item_id=item.pk, person_id=item.owner_id, by_id=actor.pk
+        contract.record(
+            notify.item_assigned, item_id=item.pk, person_id=item.owner_id, by_id=actor.pk
         )
     return item
 
@@ -173,8 +173,8 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     with acting_as(actor):
         item = save_versioned(item, expected_version=version, changes=changes)
         if item.owner_id and item.owner_id != owner_before:
-            notifications.record(
-                notifications.item_assigned,
+            contract.record(
+                notify.item_assigned,
                 item_id=item.pk,
                 person_id=item.owner_id,
                 by_id=actor.pk,

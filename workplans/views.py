@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from xhtml2pdf import pisa
 
-from coordination.audit import describe_changes
-from coordination.editing import apply_errors, versioned_edit
-from coordination.permissions import require
-from coordination.views import AuthenticatedRequest
-from meetings.models import ActionItem
+from common.audit import describe_changes
+from common.editing import apply_errors, versioned_edit
+from common.http import AuthenticatedRequest
+from common.permissions import require
+from coordination.models import Person
 from workplans import permissions, selectors, services
 from workplans.exports import items_dataset
 from workplans.filters import WorkItemFilter
@@ -40,7 +40,7 @@ ITEMS_PER_PAGE = 50
 # --- Plans ---------------------------------------------------------------------------------------
 
 
-def plan_list(request: AuthenticatedRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     return render(
         request,
         "workplans/plan_list.html",
@@ -51,7 +51,7 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=pk)
     today = timezone.localdate()
     return render(
@@ -70,7 +70,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def plan_create(request: AuthenticatedRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_plans(request.user))
     form = WorkPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +84,7 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "workplans/plan_form.html", {"form": form})
 
 
-def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=pk)
 
@@ -103,7 +103,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def area_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
+def area_create(request: AuthenticatedRequest[Person], plan_pk: int) -> HttpResponse:
     require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=plan_pk)
     form = PriorityAreaForm(request.POST or None)
@@ -118,7 +118,7 @@ def area_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     return render(request, "workplans/area_form.html", {"form": form, "plan": plan})
 
 
-def area_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def area_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     require(permissions.can_manage_plans(request.user))
     area = get_object_or_404(PriorityArea.objects.select_related("plan"), pk=pk)
 
@@ -140,11 +140,11 @@ def area_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- Items ---------------------------------------------------------------------------------------
 
 
-def _filtered_items(request: AuthenticatedRequest) -> WorkItemFilter:
+def _filtered_items(request: AuthenticatedRequest[Person]) -> WorkItemFilter:
     return WorkItemFilter(request.GET or None, queryset=selectors.work_items())
 
 
-def item_list(request: AuthenticatedRequest) -> HttpResponse:
+def item_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     filterset = _filtered_items(request)
     page = Paginator(filterset.qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -161,7 +161,7 @@ def item_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def item_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+def item_export(request: AuthenticatedRequest[Person], fmt: str) -> HttpResponse:
     dataset = items_dataset(_filtered_items(request).qs)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
@@ -177,7 +177,7 @@ def item_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     return response
 
 
-def item_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
+def item_create(request: AuthenticatedRequest[Person], plan_pk: int) -> HttpResponse:
     require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=plan_pk)
     initial = {"priority_area": request.GET.get("area")}
@@ -200,7 +200,7 @@ def _item_or_404(pk: int) -> WorkItem:
         raise Http404 from error
 
 
-def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     item = _item_or_404(pk)
     can_edit = permissions.can_edit_item(request.user, item)
     timeline = selectors.item_timeline(item)
@@ -211,9 +211,7 @@ def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "timeline": timeline,
-            "from_action": ActionItem.objects.select_related("meeting")
-            .filter(work_item=item)
-            .first(),
+            "backlinks": selectors.backlinks(item),
             "can_edit": can_edit,
             "update_form": ProgressUpdateForm(item=item) if can_edit else None,
             "milestone_form": MilestoneForm() if can_edit else None,
@@ -222,7 +220,7 @@ def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def item_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     item = _item_or_404(pk)
     require(permissions.can_edit_item(request.user, item))
     form_class = WorkItemForm if permissions.can_manage_plans(request.user) else MemberWorkItemForm
@@ -242,7 +240,7 @@ def item_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def item_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def item_progress(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     """Post a progress update (its own page too, quick to reach on a phone)."""
     item = _item_or_404(pk)
     require(permissions.can_post_update(request.user, item))
@@ -259,7 +257,7 @@ def item_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def milestone_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def milestone_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     item = _item_or_404(pk)
     require(permissions.can_edit_item(request.user, item))
     form = MilestoneForm(request.POST)
@@ -278,7 +276,7 @@ def milestone_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def milestone_done(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
     require(permissions.can_edit_item(request.user, milestone.item))
     services.milestone_set_done(
@@ -288,7 +286,7 @@ def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def milestone_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def milestone_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
     require(permissions.can_edit_item(request.user, milestone.item))
     item_url = milestone.item.get_absolute_url()
@@ -312,11 +310,11 @@ def _report_context(plan_pk: int, year: int) -> dict[str, Any]:
     }
 
 
-def report(request: AuthenticatedRequest, plan_pk: int, year: int) -> HttpResponse:
+def report(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -> HttpResponse:
     return render(request, "workplans/report.html", _report_context(plan_pk, year))
 
 
-def report_pdf(request: AuthenticatedRequest, plan_pk: int, year: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -> HttpResponse:
     context = _report_context(plan_pk, year)
     html = render_to_string("workplans/report_pdf.html", context, request=request)
     response = HttpResponse(content_type="application/pdf")

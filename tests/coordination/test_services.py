@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from common.versioning import ConflictError
 from coordination import services
 from coordination.models import Invitation, Organisation, Person
-from coordination.versioning import ConflictError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notifications import delivery, digests
+from notifications import delivery, digests, services
 from notifications.models import Delivery, Preference
 from tests import factories
 
@@ -29,7 +29,7 @@ def person_with_work(time_zone, email, *, frequency="daily", due_in_days=3):
     )
     Preference.objects.filter(person=person).delete()
     preference = Preference(
-        person=person, frequency=frequency, hour=8, kinds=digests.role_defaults(person)["kinds"]
+        person=person, frequency=frequency, hour=8, kinds=services.role_defaults(person)["kinds"]
     )
     return person, preference
 
@@ -175,7 +175,7 @@ class TestSending:
 
         def person_saves_while_the_batch_reads(people, now):
             # The batch has claimed the person; they change their preferences now.
-            digests.preference_update(person=person, frequency="weekly", weekday=4)
+            services.preference_update(person=person, frequency="weekly", weekday=4)
             saved["at"] = Preference.objects.get(person=person).next_digest_at
             return original(people, now)
 
@@ -187,7 +187,7 @@ class TestSending:
         from coordination.services import profile_update
 
         (person,) = self.due_people(1)
-        digests.preference_update(person=person)
+        services.preference_update(person=person)
         before = Preference.objects.get(person=person).next_digest_at
         profile_update(person=person, version=person.version, time_zone="Pacific/Auckland")
         after = Preference.objects.get(person=person).next_digest_at
@@ -197,7 +197,7 @@ class TestSending:
     def test_preferences_are_made_for_new_people_with_role_defaults(
         self, focal_point, principal, observer
     ):
-        digests.ensure_preferences(timezone.now())
+        services.ensure_preferences(timezone.now())
         assert Preference.objects.get(person=focal_point).frequency == "daily"
         assert Preference.objects.get(person=principal).frequency == "weekly"
         assert Preference.objects.get(person=observer).kinds == ["meetings"]
@@ -335,7 +335,7 @@ def test_overdue_is_judged_by_the_readers_own_date():
         vienna = factories.PersonFactory(
             organisation=organisation, time_zone="Europe/Vienna", email="vie@example.org"
         )
-        digests.ensure_preferences(timezone.now())
+        services.ensure_preferences(timezone.now())
         Preference.objects.update(next_digest_at=timezone.now() - timedelta(minutes=1))
         digests.send_digest_batch([auckland.pk, vienna.pk])
     bodies = {m.to[0]: m.body for m in mail.outbox}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
-from notifications import delivery, digests
+from notifications import delivery, digests, services
 from notifications.models import Delivery, Notification, Preference
 from notifications.unsubscribe import make_token
 from tests import factories
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_unsubscribe_link_works_without_login_and_offers_fewer_first(client, focal_point):
-    digests.ensure_preferences(timezone.now())
+    services.ensure_preferences(timezone.now())
     url = reverse("notifications:unsubscribe", args=[make_token(focal_point, "digest")])
     page = client.get(url)
     assert page.status_code == 200
@@ -200,7 +200,7 @@ def test_rescheduling_and_cancelling_are_announced_once_each(
 def test_no_immediate_email_for_people_who_turned_them_off(
     secretariat, focal_point, meeting, django_capture_on_commit_callbacks
 ):
-    digests.preference_update(person=focal_point, immediate=False)
+    services.preference_update(person=focal_point, immediate=False)
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.meeting_publish(meeting=meeting, actor=secretariat)
     assert mail.outbox == []
@@ -281,7 +281,7 @@ def test_the_digest_is_in_the_persons_language(focal_point, organisation):
         title="Informe",
         due_on=timezone.localdate() + timedelta(days=3),
     )
-    digests.ensure_preferences(timezone.now())
+    services.ensure_preferences(timezone.now())
     Preference.objects.update(next_digest_at=timezone.now() - timedelta(minutes=1))
     digests.send_digest_batch([focal_point.pk])
     body = mail.outbox[0].body

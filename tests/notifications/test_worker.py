@@ -20,6 +20,7 @@ from django.utils import timezone
 from coordination import services
 from coordination.models import Invitation
 from notifications import delivery, digests
+from notifications import services as notification_services
 from notifications.models import Delivery, Preference
 from tests import factories
 from tests.conftest import redis_available, redis_url, require
@@ -129,7 +130,9 @@ def test_the_worker_sends_an_invitation_from_the_database(
         role="focal_point",
         organisation=organisation,
     )
-    recorded = Delivery.objects.get(invitation=invitation)
+    recorded = Delivery.objects.get(
+        subject_type="coordination.invitation", subject_id=invitation.pk
+    )
     result = client.send_task("notifications.tasks.send_deliveries", args=[[recorded.pk]])
     assert result.get(timeout=60) == [1, 0]
     written = "".join(path.read_text() for path in mail_dir.iterdir())
@@ -147,7 +150,7 @@ def people_due(count):
             lead_organisation=organisation, due_on=timezone.localdate() + timedelta(days=2)
         )
         ids.append(person.pk)
-    digests.ensure_preferences(timezone.now())
+    notification_services.ensure_preferences(timezone.now())
     Preference.objects.update(next_digest_at=timezone.now() - timedelta(minutes=1))
     return ids
 

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from coordination.versioning import ConflictError
+from common.versioning import ConflictError
 from tests import factories
 from workplans import services
 from workplans.models import ProgressUpdate, WorkItem, WorkPlan

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_everything
-from notifications import services as notifications
+from notifications import contract
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The demonstration's history is written, not announced: nobody is emailed about it.
-        with notifications.muted():
+        with contract.muted():
             written = load_everything()
         summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in written.items())
         self.stdout.write(self.style.SUCCESS(f"Demonstration group ready ({summary} written)."))

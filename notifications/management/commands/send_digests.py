@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from notifications import delivery, digests
+from notifications import delivery, digests, services
 
 
 class Command(BaseCommand):
@@ -21,11 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
-        digests.ensure_preferences(now)
+        services.ensure_preferences(now)
         if options["everyone"]:
-            from coordination.models import Person
-
-            ids = list(Person.objects.filter(is_active=True).values_list("pk", flat=True))
+            people = get_user_model()._default_manager.filter(is_active=True)
+            ids = list(people.values_list("pk", flat=True))
             period = f"now-{now:%Y%m%dT%H%M}"
         else:
             ids, period = digests.due_person_ids(now), None

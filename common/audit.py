@@ -14,11 +14,11 @@ from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from coordination.models import Person
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 @contextmanager
-def acting_as(actor: Person | None, **additional_data: Any) -> Iterator[None]:
+def acting_as(actor: AbstractBaseUser | None, **additional_data: Any) -> Iterator[None]:
     """Record `actor` (and any `additional_data`) on every audit row written inside the block.
 
     A web request already carries an actor (auditlog's middleware); services also run from

@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from coordination.forms import VersionedModelForm
-from coordination.versioning import ConflictError
+from common.forms import VersionedModelForm
+from common.versioning import ConflictError
 
 
 def apply_errors(form: Any, error: ValidationError) -> None:

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommonConfig(AppConfig):
+    """The shared kernel: no models, only what every app uses (and its templates and tags)."""
+
+    name = "common"
+    verbose_name = _("Shared kernel")

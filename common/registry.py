@@ -1,0 +1,175 @@
+"""The one way an app contributes to what another app shows or sends.
+
+Each extension point is a `Registry` declared here, in the kernel, so that the app that reads it
+and the apps that fill it import only `common`. An app fills them in its `AppConfig.ready()`,
+naming each entry by its dotted path:
+
+    class WorkplansConfig(AppConfig):
+        name = "workplans"
+
+        def ready(self) -> None:
+            registry.dashboard_blocks.add("workplans.dashboard.organisation_work", order=10)
+            registry.digest_sections.add("workplans.digest.WORK_ITEMS")
+            registry.demo_loaders.add("workplans.demo.load_work_plan", order=20)
+
+An entry is imported the first time the registry is read, not at start-up: a web process that
+never loads the demonstration never imports its data, and no app's `ready()` imports another
+app's modules. Entries are read in `order`, then in the order they were added.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: str
+    order: int
+    sequence: int
+
+
+class Registry(Generic[T]):
+    """Entries named by dotted path, resolved once, on first read."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._entries: dict[str, _Entry] = {}
+        self._resolved: tuple[T, ...] | None = None
+        self._lock = threading.Lock()
+
+    def add(self, path: str, *, order: int = 100) -> None:
+        """Add the object at `path` (idempotent: adding a path again keeps the first)."""
+        with self._lock:
+            if path not in self._entries:
+                self._entries[path] = _Entry(path, order, len(self._entries))
+                self._resolved = None
+
+    def remove(self, path: str) -> None:
+        """Take an entry out again (tests that register a contribution of their own)."""
+        with self._lock:
+            self._entries.pop(path, None)
+            self._resolved = None
+
+    def entries(self) -> tuple[T, ...]:
+        resolved = self._resolved
+        if resolved is None:
+            with self._lock:
+                ordered = sorted(self._entries.values(), key=lambda e: (e.order, e.sequence))
+                resolved = self._resolved = tuple(import_string(e.path) for e in ordered)
+        return resolved
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.entries())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.name}: {len(self)} entries>"
+
+
+# --- What the extension points hold ------------------------------------------------------------
+
+
+class DashboardBlock(Protocol):
+    """Returns a block for the person's dashboard, or None when it has nothing to show them."""
+
+    def __call__(self, person: Any) -> Block | None: ...
+
+
+@dataclass
+class Block:
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+
+
+class DigestSection(Protocol):
+    """A section of the digest email (see notifications.digests for how it is read).
+
+    - `kind`: the reminder kind people switch on or off; `label` names it on the preferences page;
+    - `roles`: the roles that get it until they choose (a new kind reaches them at once);
+    - `title`: the heading in the email;
+    - `collect(people, now)`: for a batch of people, {person id: [line, ...]}, each line a dict
+      with "title", "url" (a path in the site) and "detail"; a fixed number of queries for the
+      whole batch, however many people are in it.
+    """
+
+    kind: str
+    label: StrOrPromise
+    roles: frozenset[str]
+    title: StrOrPromise
+
+    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]: ...
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    """A kind of email or in-app notification an app sends, with what people read for it."""
+
+    code: str
+    label: StrOrPromise
+
+
+class SendHook(Protocol):
+    """Finishes, at sending, an email about an object of `subject_type` ("app_label.model").
+
+    `prepare` returns the text and HTML to send (an invitation's link is made only now), or
+    raises notifications.contract.NothingToSend when the email lost its reason to go; `sent`
+    runs once the mail server took it.
+    """
+
+    subject_type: str
+
+    def prepare(self, subject_id: int, text: str, html: str) -> tuple[str, str]: ...
+
+    def sent(self, subject_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """Another app's object that refers to the one shown: "From: an action agreed at <meeting>"."""
+
+    label: StrOrPromise
+    text: StrOrPromise
+    title: str
+    url: str
+
+
+BacklinkSource = Callable[[Any], list[Backlink]]
+"""For an object of another app (a work item), the objects of this app that refer to it; a fixed
+number of queries."""
+
+DemoLoader = Callable[[], dict[str, int]]
+"""Writes an app's part of the demonstration group, idempotently; returns counts written."""
+
+PreferenceDefaults = Callable[[Any], dict[str, Any]]
+"""How a new person hears from the hub before choosing (frequency, immediate), by their role."""
+
+AccessRule = Callable[["AbstractBaseUser"], bool]
+"""A yes-or-no question about a person that one app asks and another app answers."""
+
+
+dashboard_blocks: Registry[DashboardBlock] = Registry("dashboard blocks")
+digest_sections: Registry[DigestSection] = Registry("digest sections")
+demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
+backlinks: Registry[BacklinkSource] = Registry("backlinks")
+email_kinds: Registry[EmailKind] = Registry("email kinds")
+send_hooks: Registry[SendHook] = Registry("send hooks")
+preference_defaults: Registry[PreferenceDefaults] = Registry("preference defaults")
+# Who may read the delivery log and send failed emails again (coordination knows the roles).
+delivery_log_readers: Registry[AccessRule] = Registry("delivery log readers")

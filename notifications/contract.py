@@ -1,0 +1,180 @@
+"""notifications' public contract: the one module other apps import from notifications.
+
+An app decides whom to tell of its own events, with which template and subject, and calls
+`notify` (people with an account: an in-app notification and, if they want it, an email) or
+`email` (an address without an account: an invitation to join). Both record Delivery rows in the
+caller's transaction; a worker sends them once it commits. If the broker cannot be reached that
+is logged, and the beat's next sweep sends them: no page waits for the mail server or Redis.
+
+This module imports no other app: people are whatever `settings.AUTH_USER_MODEL` is, read
+through `common.people.Recipient`; an app's email kinds, digest sections and send hooks reach
+notifications through `common.registry`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
+
+from common.people import Recipient
+from notifications.delivery import NothingToSend
+from notifications.emails import build_delivery
+from notifications.models import Delivery, Notification, Preference
+from notifications.services import preference_reschedule
+from notifications.tasks import queue_sending
+from notifications.unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["NothingToSend", "email", "muted", "notify", "record", "schedule_changed"]
+
+
+def notify(
+    *,
+    people: Iterable[Recipient],
+    kind: str,
+    key: str,
+    title: str | Promise,
+    url: str,
+    template: str,
+    context: dict[str, Any],
+    ics: str = "",
+) -> int:
+    """Tell each person at once: an in-app notification always, an email if they want it.
+
+    `key` names the event (with its version, e.g. a meeting's SEQUENCE): recording the same
+    event twice writes nothing twice. `title` is lazy, so each person reads it in their
+    language. Returns how many emails were recorded.
+    """
+    people = [p for p in people if p.is_active]
+    if not people:
+        return 0
+    preferences = {
+        p.person_id: p for p in Preference.objects.filter(person_id__in=[p.pk for p in people])
+    }
+    Notification.objects.bulk_create(
+        Notification(person_id=p.pk, kind=kind, title=_in_language(title, p.language), url=url)
+        for p in people
+    )
+    rows = []
+    for person in people:
+        preference = preferences.get(person.pk)
+        if preference is not None and not preference.immediate:
+            continue
+        rows.append(
+            build_delivery(
+                kind=kind,
+                key=f"{key}:{person.pk}",
+                template=template,
+                context={**context, "url": settings.SITE_URL + url},
+                to=person.email,
+                language=person.language,
+                time_zone=person.time_zone,
+                person=person,
+                unsubscribe_url=unsubscribe_url(person, "immediate"),
+                ics=ics,
+            )
+        )
+    return len(_record(rows))
+
+
+def email(
+    *,
+    to: str,
+    kind: str,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None,
+    subject: tuple[str, int],
+) -> int | None:
+    """Email an address that has no account yet (an invitation to join), about one object.
+
+    `subject` ("app_label.model", id) names that object: the send hook its app registered for
+    that type finishes the email at sending, and only the newest email about an object is sent
+    (an older one not sent yet would carry a link the newer one voided). Returns the delivery's
+    id, or None if this email was already recorded.
+    """
+    row = build_delivery(
+        kind=kind,
+        key=key,
+        template=template,
+        context=context,
+        to=to,
+        language=language,
+        subject=subject,
+    )
+    recorded = _record([row])
+    if not recorded:
+        return None
+    subject_type, subject_id = subject
+    Delivery.objects.filter(subject_type=subject_type, subject_id=subject_id).exclude(
+        pk__in=recorded
+    ).filter(
+        status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.FAILED]
+    ).update(status=Delivery.Status.SKIPPED, last_error="Replaced by a newer email.", claim=None)
+    return recorded[0]
+
+
+def _record(rows: list[Delivery]) -> list[int]:
+    """Write the rows (skipping keys already recorded) and queue the new ones' sending once the
+    caller's transaction commits. The rows written by this call are those carrying its token."""
+    if not rows:
+        return []
+    token = uuid.uuid4()
+    for row in rows:
+        row.claim = token
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(Delivery.objects.filter(claim=token).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(claim=None)
+    if ids:
+        transaction.on_commit(lambda: queue_sending(ids))
+    return ids
+
+
+def _in_language(text: str | Promise, language: str) -> str:
+    """A lazy text as the person reads it."""
+    with translation.override(language):
+        return str(text)
+
+
+def schedule_changed(*, person: Recipient) -> None:
+    """A person's time zone changed: their next digest moves to their hour in the new zone."""
+    preference_reschedule(person=person)
+
+
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Record no notifications inside the block (loading demonstration data, imports)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def record(function: Callable[..., Any], **kwargs: Any) -> None:
+    """Record a notification now, inside the caller's transaction, so that it commits (or rolls
+    back) with the change it announces; its sending is queued once that commits.
+
+    A failure to record is logged and never breaks the caller's change: it runs in a savepoint.
+    """
+    if _muted.get():
+        return
+    try:
+        with transaction.atomic():
+            function(**kwargs)
+    except Exception:
+        logger.exception("Could not record the notification %s(%s)", function.__name__, kwargs)
