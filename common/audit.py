@@ -14,7 +14,12 @@ from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from django.contrib.auth.models import AbstractBaseUser
+
+    # A model field of any value type (Field is generic over what it sets and what it reads).
+    AnyField: TypeAlias = Field[Any, Any]
 
 
 @contextmanager
@@ -61,7 +66,7 @@ def describe_changes(entries: Iterable[LogEntry]) -> None:
         for model, pks in wanted.items()
     }
 
-    def show(field: Field | None, value: Any) -> str:
+    def show(field: AnyField | None, value: Any) -> str:
         if value in (None, "None", ""):
             return ""
         if field is not None and field.many_to_one:
@@ -84,13 +89,14 @@ def describe_changes(entries: Iterable[LogEntry]) -> None:
         entry.rows = rows
 
 
-def _related(field: Field) -> type[Model]:
+def _related(field: AnyField) -> type[Model]:
     related = field.related_model
-    assert related is not None and related != "self"  # noqa: S101 - a foreign key has a model
+    # Django resolves "self" to the model when the app registry is ready; a foreign key has one.
+    assert isinstance(related, type) and issubclass(related, Model)  # noqa: S101
     return related
 
 
-def _field(model: type[Model] | None, name: str) -> Field | None:
+def _field(model: type[Model] | None, name: str) -> AnyField | None:
     if model is None:
         return None
     try:

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from common.forms import VersionedModelForm
 from common.versioning import ConflictError
 
 
-def apply_errors(form: Any, error: ValidationError) -> None:
+def apply_errors(form: BaseForm, error: ValidationError) -> None:
     """Put a service's validation errors on the form, by field where the service named one."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -93,3 +94,34 @@ def versioned_edit(
     else:
         form = form_class(instance=instance)
     return render(request, template, {**context, "form": form, "conflict": conflict})
+
+
+def submit_form(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    save: Callable[[], Model],
+    template: str,
+    context: dict[str, Any],
+    success_message: str | Callable[[Model], str],
+    success_url: str | None = None,
+) -> HttpResponse:
+    """The create flow every form shares: on a valid POST, call the service; its validation
+    errors go on the form, nothing is written; on success, say so and go to `success_url` (or
+    the new object's page). Otherwise show the form (with its errors)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            message = success_message(saved) if callable(success_message) else success_message
+            messages.success(request, message)
+            return redirect(success_url or saved.get_absolute_url())  # type: ignore[attr-defined]
+    return render(request, template, {**context, "form": form})
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The data to bind a form to: what was posted (even nothing, so an empty post is told what
+    is missing), or None to show the form unbound."""
+    return request.POST if request.method == "POST" else None

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]  # for any model
     """Carries the version the form was opened at, so a save can detect someone else's."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

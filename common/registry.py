@@ -20,17 +20,19 @@ app's modules. Entries are read in `order`, then in the order they were added.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar
 
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.utils.functional import _StrOrPromise as StrOrPromise
+
+    from common.people import Recipient
 
 T = TypeVar("T")
 
@@ -88,7 +90,7 @@ class Registry(Generic[T]):
 class DashboardBlock(Protocol):
     """Returns a block for the person's dashboard, or None when it has nothing to show them."""
 
-    def __call__(self, person: Any) -> Block | None: ...
+    def __call__(self, person: Recipient) -> Block | None: ...
 
 
 @dataclass
@@ -96,6 +98,14 @@ class Block:
     template: str
     context: dict[str, Any]
     order: int = 100
+
+
+class DigestLine(TypedDict):
+    """One line of a digest section: what needs the reader, a link to it, and why now."""
+
+    title: str
+    url: str
+    detail: StrOrPromise
 
 
 class DigestSection(Protocol):
@@ -114,7 +124,9 @@ class DigestSection(Protocol):
     roles: frozenset[str]
     title: StrOrPromise
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]: ...
+    def collect(
+        self, people: Sequence[Recipient], now: datetime
+    ) -> dict[int, list[DigestLine]]: ...
 
 
 @dataclass(frozen=True)
@@ -157,10 +169,10 @@ number of queries."""
 DemoLoader = Callable[[], dict[str, int]]
 """Writes an app's part of the demonstration group, idempotently; returns counts written."""
 
-PreferenceDefaults = Callable[[Any], dict[str, Any]]
+PreferenceDefaults = Callable[["Recipient"], dict[str, Any]]
 """How a new person hears from the hub before choosing (frequency, immediate), by their role."""
 
-AccessRule = Callable[["AbstractBaseUser"], bool]
+AccessRule = Callable[["AbstractBaseUser | AnonymousUser"], bool]
 """A yes-or-no question about a person that one app asks and another app answers."""
 
 

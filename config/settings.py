@@ -30,6 +30,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The group this installation serves: its name is data, not code.
 GROUP_NAME = env.str("GROUP_NAME", default="Coordination Group")
+# The group's calendar: chair terms, membership and deadlines change at midnight here, the same
+# moment for everyone; each person still sees times in their own zone (common/dates.py).
+GROUP_TIME_ZONE = env.str("GROUP_TIME_ZONE", default="UTC")
 # Where people reach the site; emails sent by Celery build their links from it.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 

@@ -15,11 +15,16 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from common import registry
+from common.dates import group_today
 from coordination.models import ChairTerm, Organisation, Person
-from coordination.services import person_create, unique_slug_for
+from coordination.services import (
+    chair_term_create,
+    chair_term_update,
+    person_create,
+    unique_slug_for,
+)
 
 DEMO_PASSWORD = "coordination-demo"  # noqa: S105 - printed in the README, for the demo only
 DEMO_DOMAIN = "demo.example"
@@ -354,18 +359,41 @@ def load_demo_group() -> dict[str, int]:
             organisation,
         )
 
-    this_year = timezone.localdate().year
+    # The group's year, as the chair's rights read it (common.dates).
+    this_year = group_today().year
     terms = list(CHAIR_TERMS)
     if all(year != this_year for year, _, _ in terms):
         terms.append((this_year, ["ICMPD", "UNODC"], DEMONSTRATION_TERM_NOTE))
     for year, acronyms, pledges in terms:
-        term, created = ChairTerm.objects.get_or_create(
-            starts_on=date(year, 1, 1), defaults={"ends_on": date(year, 12, 31), "pledges": pledges}
+        written["chair_terms"] += int(
+            _load_chair_term(
+                starts_on=date(year, 1, 1),
+                ends_on=date(year, 12, 31),
+                chairs=[organisations[a] for a in acronyms],
+                pledges=pledges,
+            )
         )
-        changed = _sync(term, {"ends_on": date(year, 12, 31), "pledges": pledges})
-        wanted = {organisations[a].pk for a in acronyms}
-        if set(term.organisations.values_list("pk", flat=True)) != wanted:
-            term.organisations.set(wanted)
-            changed = True
-        written["chair_terms"] += int(created or changed)
     return written
+
+
+def _load_chair_term(
+    *, starts_on: date, ends_on: date, chairs: list[Organisation], pledges: str
+) -> bool:
+    """Create the term or bring it back to these values, through the services (so that the
+    rules and the audit history hold for the demonstration too); True if anything was written."""
+    term = ChairTerm.objects.filter(starts_on=starts_on).first()
+    if term is None:
+        chair_term_create(
+            actor=None, starts_on=starts_on, ends_on=ends_on, organisations=chairs, pledges=pledges
+        )
+        return True
+    changes: dict[str, Any] = {
+        name: value
+        for name, value in {"ends_on": ends_on, "pledges": pledges}.items()
+        if getattr(term, name) != value
+    }
+    if set(term.organisations.values_list("pk", flat=True)) != {o.pk for o in chairs}:
+        changes["organisations"] = chairs
+    if changes:
+        chair_term_update(term=term, actor=None, version=term.version, **changes)
+    return bool(changes)

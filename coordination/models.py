@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import zoneinfo
 from datetime import date
 from typing import TYPE_CHECKING
@@ -15,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import group_today
+
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
@@ -27,12 +28,6 @@ def validate_time_zone(value: str) -> None:
 TIME_ZONE_CHOICES = sorted(
     (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
 )
-
-
-def group_today() -> date:
-    """Today for the group's own dates (membership, chair terms): one calendar for everyone, in
-    the server's zone, so that nobody's rights depend on the time zone of their profile."""
-    return timezone.localdate(timezone=datetime.UTC)
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -308,7 +303,9 @@ class ChairTermQuerySet(models.QuerySet["ChairTerm"]):
 class ChairTerm(models.Model):
     """The organisations that chair the group between two dates (one chair or two co-chairs).
 
-    Who is "the chair" is derived from the term covering today, never stored on a person.
+    Who is "the chair" is derived from the term covering today in the group's calendar
+    (common.dates.group_today), never stored on a person. Written only through
+    coordination.services.chair_term_create and chair_term_update.
     """
 
     starts_on = models.DateField(_("starts on"))
@@ -317,6 +314,9 @@ class ChairTerm(models.Model):
         Organisation, related_name="chair_terms", verbose_name=_("chair organisations")
     )
     pledges = models.TextField(_("pledges"), blank=True)
+    # Raised on every save through the services, so that two people editing the same term (in
+    # the admin) cannot overwrite each other silently.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ChairTermQuerySet.as_manager()
 
@@ -340,4 +340,4 @@ class ChairTerm(models.Model):
 auditlog.register(Organisation, exclude_fields=["version"])
 auditlog.register(Person, exclude_fields=["password", "last_login", "version"])
 auditlog.register(Invitation, exclude_fields=["token_hash"])
-auditlog.register(ChairTerm, m2m_fields={"organisations"})
+auditlog.register(ChairTerm, m2m_fields={"organisations"}, exclude_fields=["version"])

@@ -29,6 +29,9 @@ def chair_organisation_ids() -> set[int]:
 def is_chair(user: AnyUser) -> bool:
     """A focal point (or alternate) of an organisation that chairs the group today.
 
+    "Today" is the group's date (GROUP_TIME_ZONE, common.dates.group_today), so the rights
+    change at the group's midnight for everyone, whatever the person's own time zone.
+
     The one place that decides who "the chair" is: the rights move with the chair term, so
     nobody edits people when the chair changes.
     """
@@ -49,6 +52,11 @@ def can_manage_members(user: AnyUser) -> bool:
 
 def can_edit_organisation(user: AnyUser, organisation: Organisation) -> bool:
     return can_manage_members(user)
+
+
+def can_manage_chair_terms(user: AnyUser) -> bool:
+    """Record and correct chair terms (next year's chairs too): the secretariat keeps them."""
+    return is_secretariat(user)
 
 
 def requires_two_factor(user: AnyUser) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from common import registry
+from common.dates import group_today
 from common.registry import Block
-from coordination.models import ChairTerm, Invitation, Organisation, Person, group_today
+from coordination.models import ChairTerm, Invitation, Organisation, Person
 
 DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL]
 
@@ -18,6 +19,8 @@ def dashboard_blocks(person: Person) -> list[Block]:
 
 
 def current_chair_term() -> ChairTerm | None:
+    """The term covering today in the group's calendar (GROUP_TIME_ZONE), not the viewer's: the
+    chair's rights change at the group's midnight, the same moment for everyone."""
     return ChairTerm.objects.covering(group_today()).prefetch_related("organisations").first()
 
 

@@ -1,4 +1,4 @@
-"""Every change to organisations, people and invitations goes through these functions.
+"""Every change to organisations, people, invitations and chair terms goes through these functions.
 
 Each one checks permission, validates, writes (the audit row is written by auditlog in the same
 transaction) and queues emails on commit. Views, the admin, commands and tasks all call them.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -26,7 +27,7 @@ from common.audit import acting_as
 from common.permissions import require
 from common.versioning import reject_unknown, save_versioned
 from coordination import notify, permissions
-from coordination.models import Invitation, Organisation, Person
+from coordination.models import ChairTerm, Invitation, Organisation, Person
 from notifications import contract
 
 
@@ -37,7 +38,6 @@ class InvitationInvalid(Exception):
 # --- Organisations -----------------------------------------------------------------------------
 
 
-# What may be set on an organisation; the forms show these fields in this order.
 # Two saves racing past validation meet the database's unique constraints.
 SIMULTANEOUS_SAVE = ValidationError(
     _lazy(
@@ -46,6 +46,7 @@ SIMULTANEOUS_SAVE = ValidationError(
     )
 )
 
+# What may be set on an organisation; the forms show these fields in this order.
 ORGANISATION_FIELDS = (
     "name",
     "acronym",
@@ -119,6 +120,118 @@ def _release_permanent_coordinator(*, exclude: int | None) -> None:
         previous.is_permanent_coordinator = False
         previous.version += 1
         previous.save(update_fields=["is_permanent_coordinator", "version"])
+
+
+# --- Chair terms -------------------------------------------------------------------------------
+
+# What may be set on a chair term.
+CHAIR_TERM_FIELDS = ("starts_on", "ends_on", "organisations", "pledges")
+# One chair or two co-chairs: the seats of a term.
+MAX_CHAIR_SEATS = 2
+
+
+def chair_term_validate(
+    *,
+    starts_on: date,
+    ends_on: date,
+    organisations: Iterable[Organisation],
+    term: ChairTerm | None = None,
+) -> None:
+    """Refuse a term that ends before it starts, has no chair or more than two, or overlaps another.
+
+    Terms must not overlap because "the chair" is the one term covering today. `term` is the
+    term being changed (left out of the overlap check). The admin's form calls this too, so that
+    its errors show on the form.
+    """
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors.setdefault("ends_on", []).append(_("A chair term cannot end before it starts."))
+    seats = len({organisation.pk for organisation in organisations})
+    if seats == 0:
+        errors.setdefault("organisations", []).append(
+            _("Choose the chair organisation (or the two co-chairs).")
+        )
+    elif seats > MAX_CHAIR_SEATS:
+        errors.setdefault("organisations", []).append(
+            _("A chair term has one chair or two co-chairs, not %(count)d organisations.")
+            % {"count": seats}
+        )
+    if "ends_on" not in errors:
+        others = ChairTerm.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        if term is not None and term.pk is not None:
+            others = others.exclude(pk=term.pk)
+        overlapping = others.order_by("starts_on").first()
+        if overlapping is not None:
+            errors.setdefault("__all__", []).append(
+                _(
+                    "These dates overlap the chair term %(term)s (%(starts)s to %(ends)s); "
+                    "only one term may cover a day."
+                )
+                % {
+                    "term": overlapping,
+                    "starts": overlapping.starts_on.isoformat(),
+                    "ends": overlapping.ends_on.isoformat(),
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def chair_term_create(
+    *,
+    actor: Person | None,
+    starts_on: date,
+    ends_on: date,
+    organisations: Iterable[Organisation],
+    pledges: str = "",
+) -> ChairTerm:
+    """Record a chair term (often next year's, endorsed by the principals). `actor` None is the
+    system (the demonstration data).
+
+    Two overlapping terms saved at the very same moment could both pass the overlap check; the
+    secretariat records a term a year, so no lock is taken for it, and the next save of either
+    term reports the overlap.
+    """
+    if actor is not None:
+        require(permissions.can_manage_chair_terms(actor))
+    chairs = list(organisations)
+    chair_term_validate(starts_on=starts_on, ends_on=ends_on, organisations=chairs)
+    with acting_as(actor):
+        term = ChairTerm(starts_on=starts_on, ends_on=ends_on, pledges=pledges)
+        term.full_clean()
+        term.save()
+        term.organisations.set(chairs)
+    return term
+
+
+@transaction.atomic
+def chair_term_update(
+    *, term: ChairTerm, actor: Person | None, version: int, **changes: Any
+) -> ChairTerm:
+    """Change a term's dates, chairs or pledges, if nobody saved it since `version` was read.
+
+    `actor` None is the system (the demonstration data). The version moves on with any change,
+    the chairs included, so that a form opened before a change of chairs cannot undo it.
+    """
+    if actor is not None:
+        require(permissions.can_manage_chair_terms(actor))
+    reject_unknown(changes, CHAIR_TERM_FIELDS)
+    chairs = list(changes.pop("organisations")) if "organisations" in changes else None
+    chair_term_validate(
+        starts_on=changes.get("starts_on", term.starts_on),
+        ends_on=changes.get("ends_on", term.ends_on),
+        organisations=chairs if chairs is not None else term.organisations.all(),
+        term=term,
+    )
+    with acting_as(actor):
+        term = save_versioned(term, expected_version=version, changes=changes)
+        if chairs is not None and {o.pk for o in chairs} != set(
+            term.organisations.values_list("pk", flat=True)
+        ):
+            # Only when they differ, so that saving a form unchanged writes no empty audit row.
+            term.organisations.set(chairs)
+    return term
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -222,7 +335,8 @@ def _hash_token(token: str) -> str:
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("coordination:invitation_accept", kwargs={"token": token})
+    site_url: str = settings.SITE_URL  # settings are untyped
+    return site_url + reverse("coordination:invitation_accept", kwargs={"token": token})
 
 
 def _new_token_hash() -> str:

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from common.audit import describe_changes
-from common.editing import apply_errors, versioned_edit
+from common.editing import posted, submit_form, versioned_edit
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from coordination import permissions, selectors, services
@@ -90,21 +90,17 @@ def organisation_detail(request: AuthenticatedRequest[Person], slug: str) -> Htt
 
 def organisation_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
-    if request.method == "POST":
-        form = OrganisationForm(request.POST)
-        if form.is_valid():
-            try:
-                organisation = services.organisation_create(actor=request.user, **form.changes())
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request, _("%(acronym)s was added.") % {"acronym": organisation.acronym}
-                )
-                return redirect(organisation)
-    else:
-        form = OrganisationForm()
-    return render(request, "coordination/organisation_form.html", {"form": form})
+    form = OrganisationForm(posted(request))
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.organisation_create(actor=request.user, **form.changes()),
+        template="coordination/organisation_form.html",
+        context={},
+        success_message=lambda organisation: (
+            _("%(acronym)s was added.") % {"acronym": str(organisation)}
+        ),
+    )
 
 
 def organisation_edit(request: AuthenticatedRequest[Person], slug: str) -> HttpResponse:
@@ -192,28 +188,17 @@ def profile(request: AuthenticatedRequest[Person]) -> HttpResponse:
 
 def invitation_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
-    if request.method == "POST":
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                invitation = services.invitation_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
-                )
-                return redirect("coordination:invitation_list")
-    else:
-        form = InvitationForm(initial={"role": Person.Role.FOCAL_POINT})
-    return render(
+    form = InvitationForm(posted(request), initial={"role": Person.Role.FOCAL_POINT})
+    return submit_form(
         request,
-        "coordination/invitation_list.html",
-        {
-            "form": form,
-            "invitations": selectors.open_invitations(),
-        },
+        form=form,
+        save=lambda: services.invitation_create(actor=request.user, **form.cleaned_data),
+        template="coordination/invitation_list.html",
+        context={"invitations": selectors.open_invitations()},
+        success_message=lambda invitation: (
+            _("An invitation is on its way to %(email)s.") % {"email": str(invitation)}
+        ),
+        success_url=reverse("coordination:invitation_list"),
     )
 
 

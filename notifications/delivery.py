@@ -35,7 +35,8 @@ BATCH = 200
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 … minutes after the first, second, third failure; never more than 2 hours."""
-    return min(FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0), LONGEST_RETRY_AFTER)
+    later: timedelta = FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0)
+    return min(later, LONGEST_RETRY_AFTER)
 
 
 class NothingToSend(Exception):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common import registry
+from common.people import Recipient
 from notifications.delivery import deliver
 from notifications.emails import build_delivery, zone_or_utc
 from notifications.models import DIGEST, Delivery, Preference
@@ -30,9 +32,10 @@ BATCH_SIZE = 200
 LINES_PER_SECTION = 15
 
 
-def preference_of(person: Any) -> Preference:
-    """The preference loaded with the person (select_related)."""
-    preference: Preference = person.notification_preference
+def preference_of(person: Recipient) -> Preference:
+    """The preference loaded with the person (select_related); the user model is a setting, so
+    the reverse one-to-one is not known to the type checker."""
+    preference: Preference = getattr(person, "notification_preference")  # noqa: B009
     return preference
 
 
@@ -59,12 +62,12 @@ def period_of(preference: Preference, due_at: datetime, zone_name: str) -> str:
 
 @dataclass
 class Built:
-    person: Any  # settings.AUTH_USER_MODEL, loaded with its preference
+    person: Recipient  # loaded with its preference
     key: str
     sections: list[dict[str, Any]]
 
 
-def collect(people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
+def collect(people: Sequence[Recipient], now: datetime) -> dict[int, list[dict[str, Any]]]:
     """Every section's lines for every person of the batch.
 
     "Overdue" and "due within 14 days" depend on the day it is where the reader lives, so the
@@ -73,7 +76,7 @@ def collect(people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]
     calendar, not by the recipients.
     """
     by_person: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in people}
-    groups: dict[Any, tuple[zoneinfo.ZoneInfo, list[Any]]] = {}
+    groups: dict[date, tuple[zoneinfo.ZoneInfo, list[Recipient]]] = {}
     for person in people:
         zone = zone_or_utc(person.time_zone)
         groups.setdefault(now.astimezone(zone).date(), (zone, []))[1].append(person)

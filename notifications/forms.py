@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from common import registry
 from notifications.models import Preference
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
-def reminder_kinds() -> list[tuple[str, Any]]:
+
+def reminder_kinds() -> list[tuple[str, StrOrPromise]]:
     """The kinds of reminder the apps declare with their digest sections."""
     return [(section.kind, section.label) for section in registry.digest_sections]
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -114,7 +115,7 @@ def notification_open(*, notification: Notification) -> Notification:
 # --- The delivery log ----------------------------------------------------------------------------
 
 
-def delivery_send_again(*, delivery: Delivery, actor: Any) -> bool:
+def delivery_send_again(*, delivery: Delivery, actor: AbstractBaseUser) -> bool:
     """The secretariat's "send again" for a failed email: back in the queue, attempts reset.
     False if it is not failed (any more): someone else sent it again meanwhile."""
     require(permissions.can_read_delivery_log(actor))

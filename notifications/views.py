@@ -103,7 +103,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def delivery_log(request: Request) -> HttpResponse:
-    require(permissions.can_read_delivery_log(reader(request)))
+    require(permissions.can_read_delivery_log(request.user))
     status = request.GET.get("status", "failed")
     page = Paginator(selectors.delivery_log(status=status), 50).get_page(request.GET.get("page"))
     counts = selectors.deliveries_needing_attention()
@@ -117,8 +117,8 @@ def delivery_log(request: Request) -> HttpResponse:
 @require_POST
 def delivery_send_again(request: Request, pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery, pk=pk)
-    require(permissions.can_read_delivery_log(reader(request)))
-    if not services.delivery_send_again(delivery=delivery, actor=reader(request)):
+    require(permissions.can_read_delivery_log(request.user))
+    if not services.delivery_send_again(delivery=delivery, actor=request.user):
         messages.error(request, _("Only a failed email can be sent again."))
     else:
         queue_sending([delivery.pk])

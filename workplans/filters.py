@@ -7,11 +7,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import group_today
 from coordination.models import Organisation, Person
-from workplans.models import PriorityArea, WorkItem, WorkPlan
+from workplans.models import PriorityArea, WorkItem, WorkItemQuerySet, WorkPlan
 
 
 class WorkItemFilter(django_filters.FilterSet):
@@ -78,18 +78,14 @@ class WorkItemFilter(django_filters.FilterSet):
         return queryset
 
     def for_organisation(
-        self, queryset: QuerySet[WorkItem], name: str, value: Organisation | None
-    ) -> QuerySet[WorkItem]:
-        if value is None:
-            return queryset
-        through = WorkItem.contributing_organisations.through
-        contributed = through.objects.filter(organisation=value).values("workitem_id")
-        return queryset.filter(Q(lead_organisation=value) | Q(pk__in=contributed))
+        self, queryset: WorkItemQuerySet, name: str, value: Organisation | None
+    ) -> WorkItemQuerySet:
+        return queryset if value is None else queryset.for_organisations([value.pk])
 
     def only_overdue(
-        self, queryset: QuerySet[WorkItem], name: str, value: bool | None
-    ) -> QuerySet[WorkItem]:
-        return queryset.overdue(timezone.localdate()) if value else queryset  # type: ignore[attr-defined]
+        self, queryset: WorkItemQuerySet, name: str, value: bool | None
+    ) -> WorkItemQuerySet:
+        return queryset.overdue(group_today()) if value else queryset
 
     @property
     def qs(self) -> Any:

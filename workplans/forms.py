@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import VersionedModelForm
 from coordination.models import Organisation, Person
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
-from workplans.services import AREA_FIELDS, ITEM_FIELDS, ITEM_FIELDS_FOR_MEMBERS, PLAN_FIELDS
+from workplans.permissions import organisation_ids_of
+from workplans.services import (
+    AREA_FIELDS,
+    ITEM_FIELDS,
+    ITEM_FIELDS_FOR_MEMBERS,
+    PLAN_FIELDS,
+    item_fields_for,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -92,17 +99,19 @@ class MemberWorkItemForm(WorkItemForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        item = self.instance
-        organisation_ids = [
-            item.lead_organisation_id,
-            *(o.pk for o in item.contributing_organisations.all()),
-        ]
         self._narrow(
             "owner",
-            Person.objects.filter(is_active=True, organisation_id__in=organisation_ids)
+            Person.objects.filter(
+                is_active=True, organisation_id__in=organisation_ids_of(self.instance)
+            )
             .select_related("organisation")
             .order_by("organisation__acronym", "full_name"),
         )
+
+
+def work_item_form_for(user: Person) -> type[WorkItemForm]:
+    """The edit form offering exactly the fields services.work_item_update lets `user` change."""
+    return MemberWorkItemForm if item_fields_for(user) == ITEM_FIELDS_FOR_MEMBERS else WorkItemForm
 
 
 class ProgressUpdateForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from auditlog.registry import auditlog
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import group_today
 from coordination.models import Organisation
 
 # Days without a progress update after which an open item counts as stale.
@@ -62,6 +64,11 @@ class WorkPlan(models.Model):
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    def report_year(self, today: date) -> int:
+        """The year whose annual report the plan's page offers: this one, or the plan's nearest
+        year when the plan has not started or has ended."""
+        return min(max(today.year, self.first_year), self.last_year)
+
 
 class PriorityArea(models.Model):
     plan = models.ForeignKey(
@@ -100,12 +107,21 @@ class WorkItemQuerySet(models.QuerySet["WorkItem"]):
     def stale(self, now: datetime) -> WorkItemQuerySet:
         return self.open().filter(last_progress_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
 
-    def for_organisation(self, organisation_id: int) -> WorkItemQuerySet:
-        """Items the organisation leads or contributes to."""
-        return self.filter(
-            models.Q(lead_organisation_id=organisation_id)
-            | models.Q(contributing_organisations__id=organisation_id)
-        ).distinct()
+    def for_organisations(self, organisation_ids: Iterable[int]) -> WorkItemQuerySet:
+        """Items any of the organisations leads or contributes to, each once.
+
+        The one definition of "an organisation's items": the item list's filter, the dashboard
+        and the digest all read it. Contributions are matched with `pk IN (SELECT workitem_id
+        FROM the through table ...)` rather than a join: a join repeats an item once per
+        matching contributor, and the DISTINCT that would remove the repeats compares whole
+        rows (descriptions included) and must sort or hash every one of them, where the
+        subquery only reads the through table's organisation index.
+        """
+        ids = set(organisation_ids)  # an iterator would be spent by the first of the two uses
+        contributed = WorkItem.contributing_organisations.through.objects.filter(
+            organisation_id__in=ids
+        ).values("workitem_id")
+        return self.filter(models.Q(lead_organisation_id__in=ids) | models.Q(pk__in=contributed))
 
 
 class WorkItem(models.Model):
@@ -201,7 +217,13 @@ class WorkItem(models.Model):
     def clean(self) -> None:
         if self.start_on and self.due_on and self.due_on < self.start_on:
             raise ValidationError({"due_on": _("The due date cannot come before the start date.")})
-        if self.status == self.Status.DONE and self.percent_complete != 100:
+        self.check_done_is_complete(self.status, self.percent_complete)
+
+    @classmethod
+    def check_done_is_complete(cls, status: str, percent_complete: int) -> None:
+        """Done means 100%: the one statement of it, for the model's validation and for the
+        services that set a status without a full clean first (a progress update)."""
+        if status == cls.Status.DONE and percent_complete != 100:
             raise ValidationError({"percent_complete": _("A done item is 100% complete.")})
 
     @property
@@ -209,7 +231,7 @@ class WorkItem(models.Model):
         return self.status not in self.CLOSED_STATUSES
 
     def is_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or group_today()
         return self.is_open and self.due_on is not None and self.due_on < today
 
     def is_stale(self, now: datetime | None = None) -> bool:

@@ -17,7 +17,10 @@ def can_manage_plans(user: AnyUser) -> bool:
 
 
 def organisation_ids_of(item: WorkItem) -> set[int]:
-    """The lead and contributing organisations (uses the prefetch when there is one)."""
+    """The lead and contributing organisations (uses the prefetch when there is one).
+
+    The per-item form of WorkItemQuerySet.for_organisations: an item is among an organisation's
+    items exactly when the organisation is in this set. Ask this, never re-derive it."""
     return {item.lead_organisation_id, *(o.pk for o in item.contributing_organisations.all())}
 
 

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from common import registry
+from common.dates import group_today
 from common.registry import Backlink
 from workplans.models import (
     DUE_SOON_DAYS,
@@ -45,14 +46,8 @@ def item_links() -> WorkItemQuerySet:
     )
 
 
-def items_for_organisation(
-    organisation_id: int, queryset: WorkItemQuerySet | None = None
-) -> WorkItemQuerySet:
-    """Items an organisation leads or contributes to, without the duplicates a join makes."""
-    through = WorkItem.contributing_organisations.through
-    contributed = through.objects.filter(organisation_id=organisation_id).values("workitem_id")
-    queryset = work_items() if queryset is None else queryset
-    return queryset.filter(Q(lead_organisation_id=organisation_id) | Q(pk__in=contributed))
+def work_plans() -> QuerySet[WorkPlan]:
+    return WorkPlan.objects.all()
 
 
 # --- A plan's overview ---------------------------------------------------------------------------
@@ -98,7 +93,7 @@ def plan_overview(plan: WorkPlan) -> list[AreaSummary]:
 
 
 def plan_due_soon(plan: WorkPlan, *, today: date | None = None, limit: int = 10) -> list[WorkItem]:
-    today = today or timezone.localdate()
+    today = today or group_today()
     return list(
         item_links()
         .filter(priority_area__plan=plan)
@@ -108,7 +103,7 @@ def plan_due_soon(plan: WorkPlan, *, today: date | None = None, limit: int = 10)
 
 
 def plan_overdue(plan: WorkPlan, *, today: date | None = None, limit: int = 10) -> list[WorkItem]:
-    today = today or timezone.localdate()
+    today = today or group_today()
     return list(
         item_links()
         .filter(priority_area__plan=plan)
@@ -186,8 +181,8 @@ class OrganisationWork:
 def organisation_work(organisation_id: int, *, limit: int = 10) -> OrganisationWork:
     """What needs the organisation: its items overdue, due in the next 30 days, or stale (the
     first few of each; the page links to the full list)."""
-    today, now = timezone.localdate(), timezone.now()
-    items = items_for_organisation(organisation_id, item_links())
+    today, now = group_today(), timezone.now()
+    items = item_links().for_organisations([organisation_id])
     return OrganisationWork(
         overdue=list(items.overdue(today).order_by("due_on", "pk")[:limit]),
         due_soon=list(

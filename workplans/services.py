@@ -48,6 +48,12 @@ ITEM_FIELDS = (
 )
 
 
+def item_fields_for(actor: Person) -> tuple[str, ...]:
+    """What of an item the person may change (given they may edit it at all): the edit form
+    offers these and work_item_update refuses any other."""
+    return ITEM_FIELDS if permissions.can_manage_plans(actor) else ITEM_FIELDS_FOR_MEMBERS
+
+
 def _require_open_plan(plan: WorkPlan) -> None:
     if plan.status == WorkPlan.Status.CLOSED:
         raise ValidationError(_("This work plan is closed: its items and areas no longer change."))
@@ -115,11 +121,6 @@ def _check_owner(owner: Person | None, organisation_ids: set[int]) -> None:
         )
 
 
-def _check_status(status: str, percent_complete: int) -> None:
-    if status == WorkItem.Status.DONE and percent_complete != 100:
-        raise ValidationError({"percent_complete": _("A done item is 100% complete.")})
-
-
 @transaction.atomic
 def work_item_create(
     *,
@@ -155,8 +156,7 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     secretariat and the chairs also move it and change who leads or contributes."""
     require(permissions.can_edit_item(actor, item))
     _require_open_plan(item.priority_area.plan)
-    allowed = ITEM_FIELDS if permissions.can_manage_plans(actor) else ITEM_FIELDS_FOR_MEMBERS
-    reject_unknown(changes, allowed)
+    reject_unknown(changes, item_fields_for(actor))
     contributors = changes.pop("contributing_organisations", None)
     lead = changes.get("lead_organisation", item.lead_organisation)
     contributor_ids = (
@@ -166,9 +166,7 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     )
     contributor_ids.discard(lead.pk)
     _check_owner(changes.get("owner", item.owner), {lead.pk, *contributor_ids})
-    _check_status(
-        changes.get("status", item.status), changes.get("percent_complete", item.percent_complete)
-    )
+    # Done means 100% is checked by save_versioned's full_clean (WorkItem.clean).
     owner_before = WorkItem.objects.values_list("owner_id", flat=True).get(pk=item.pk)
     with acting_as(actor):
         item = save_versioned(item, expected_version=version, changes=changes)
@@ -216,7 +214,8 @@ def progress_update_post(
         errors["reported_on"] = _("Progress cannot be reported for a future date.")
     if errors:
         raise ValidationError(errors)
-    _check_status(status, percent_complete)
+    # The item is saved with update_fields, not cleaned: ask the model's rule directly.
+    WorkItem.check_done_is_complete(status, percent_complete)
 
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     _require_open_plan(item.priority_area.plan)

@@ -1,7 +1,9 @@
-"""Work plan pages. Each view checks permission, calls a service or selector, and renders."""
+"""Work plan pages. Each view fetches what it acts on (404), asks permission (403), validates
+the input, then calls a service or selector and renders: no query or rule of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,23 +16,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from xhtml2pdf import pisa
 
 from common.audit import describe_changes
-from common.editing import apply_errors, versioned_edit
+from common.editing import posted, submit_form, versioned_edit
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from coordination.models import Person
 from workplans import permissions, selectors, services
-from workplans.exports import items_dataset
+from workplans.exports import EXPORT_CONTENT_TYPES, html_to_pdf, items_dataset
 from workplans.filters import WorkItemFilter
 from workplans.forms import (
-    MemberWorkItemForm,
     MilestoneForm,
     PriorityAreaForm,
     ProgressUpdateForm,
     WorkItemForm,
     WorkPlanForm,
+    work_item_form_for,
 )
 from workplans.models import Milestone, PriorityArea, WorkItem, WorkPlan
 
@@ -45,7 +46,7 @@ def plan_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
         request,
         "workplans/plan_list.html",
         {
-            "plans": WorkPlan.objects.all(),
+            "plans": selectors.work_plans(),
             "can_manage": permissions.can_manage_plans(request.user),
         },
     )
@@ -63,30 +64,28 @@ def plan_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
             "due_soon": selectors.plan_due_soon(plan, today=today),
             "overdue": selectors.plan_overdue(plan, today=today),
             "statuses": WorkItem.Status.choices,
-            "today": today,
             "can_manage": permissions.can_manage_plans(request.user),
-            "report_year": min(max(today.year, plan.first_year), plan.last_year),
+            "report_year": plan.report_year(today),
         },
     )
 
 
 def plan_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_plans(request.user))
-    form = WorkPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.work_plan_create(actor=request.user, **form.changes())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The work plan was created. Add its priority areas next."))
-            return redirect(plan)
-    return render(request, "workplans/plan_form.html", {"form": form})
+    form = WorkPlanForm(posted(request))
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.work_plan_create(actor=request.user, **form.changes()),
+        template="workplans/plan_form.html",
+        context={},
+        success_message=_("The work plan was created. Add its priority areas next."),
+    )
 
 
 def plan_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=pk)
+    require(permissions.can_manage_plans(request.user))
 
     def save(**changes: Any) -> Model:
         return services.work_plan_update(plan=plan, actor=request.user, **changes)
@@ -104,23 +103,22 @@ def plan_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 
 def area_create(request: AuthenticatedRequest[Person], plan_pk: int) -> HttpResponse:
-    require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=plan_pk)
-    form = PriorityAreaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            area = services.priority_area_create(plan=plan, actor=request.user, **form.changes())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The priority area was added."))
-            return redirect(area)
-    return render(request, "workplans/area_form.html", {"form": form, "plan": plan})
+    require(permissions.can_manage_plans(request.user))
+    form = PriorityAreaForm(posted(request))
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.priority_area_create(plan=plan, actor=request.user, **form.changes()),
+        template="workplans/area_form.html",
+        context={"plan": plan},
+        success_message=_("The priority area was added."),
+    )
 
 
 def area_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    require(permissions.can_manage_plans(request.user))
     area = get_object_or_404(PriorityArea.objects.select_related("plan"), pk=pk)
+    require(permissions.can_manage_plans(request.user))
 
     def save(**changes: Any) -> Model:
         return services.priority_area_update(area=area, actor=request.user, **changes)
@@ -156,41 +154,33 @@ def item_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "today": timezone.localdate(),
         },
     )
 
 
 def item_export(request: AuthenticatedRequest[Person], fmt: str) -> HttpResponse:
-    dataset = items_dataset(_filtered_items(request).qs)
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+    if fmt not in EXPORT_CONTENT_TYPES:
         raise Http404
+    dataset = items_dataset(_filtered_items(request).qs)
+    response = HttpResponse(dataset.export(fmt), content_type=EXPORT_CONTENT_TYPES[fmt])
+    stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="work-items-{stamp}.{fmt}"'
     return response
 
 
 def item_create(request: AuthenticatedRequest[Person], plan_pk: int) -> HttpResponse:
-    require(permissions.can_manage_plans(request.user))
     plan = get_object_or_404(WorkPlan, pk=plan_pk)
+    require(permissions.can_manage_plans(request.user))
     initial = {"priority_area": request.GET.get("area")}
-    form = WorkItemForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.work_item_create(actor=request.user, **form.changes())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The work item was added."))
-            return redirect(item)
-    return render(request, "workplans/item_form.html", {"form": form, "plan": plan})
+    form = WorkItemForm(posted(request), plan=plan, initial=initial)
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.work_item_create(actor=request.user, **form.changes()),
+        template="workplans/item_form.html",
+        context={"plan": plan},
+        success_message=_("The work item was added."),
+    )
 
 
 def _item_or_404(pk: int) -> WorkItem:
@@ -198,6 +188,26 @@ def _item_or_404(pk: int) -> WorkItem:
         return selectors.item_detail(pk)
     except WorkItem.DoesNotExist as error:
         raise Http404 from error
+
+
+def _item_allowed(
+    request: AuthenticatedRequest[Person], pk: int, may: Callable[[Person, WorkItem], bool]
+) -> WorkItem:
+    """The item (404), if the person `may` act on it (403)."""
+    item = _item_or_404(pk)
+    require(may(request.user, item))
+    return item
+
+
+def _milestone_allowed(request: AuthenticatedRequest[Person], pk: int) -> Milestone:
+    """The milestone (404), if the person may edit its item (403)."""
+    milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
+    require(permissions.can_edit_item(request.user, milestone.item))
+    return milestone
+
+
+def _back_to_milestones(item: WorkItem) -> HttpResponse:
+    return redirect(item.get_absolute_url() + "#milestones")
 
 
 def item_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
@@ -221,16 +231,14 @@ def item_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 
 def item_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    item = _item_or_404(pk)
-    require(permissions.can_edit_item(request.user, item))
-    form_class = WorkItemForm if permissions.can_manage_plans(request.user) else MemberWorkItemForm
+    item = _item_allowed(request, pk, permissions.can_edit_item)
 
     def save(**changes: Any) -> Model:
         return services.work_item_update(item=item, actor=request.user, **changes)
 
     return versioned_edit(
         request,
-        form_class=form_class,
+        form_class=work_item_form_for(request.user),
         instance=item,
         save=save,
         template="workplans/item_form.html",
@@ -242,24 +250,24 @@ def item_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 def item_progress(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     """Post a progress update (its own page too, quick to reach on a phone)."""
-    item = _item_or_404(pk)
-    require(permissions.can_post_update(request.user, item))
-    form = ProgressUpdateForm(request.POST or None, item=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_update_post(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your progress update was posted."))
-            return redirect(item)
-    return render(request, "workplans/progress_form.html", {"form": form, "item": item})
+    item = _item_allowed(request, pk, permissions.can_post_update)
+    form = ProgressUpdateForm(posted(request), item=item)
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.progress_update_post(
+            item=item, actor=request.user, **form.cleaned_data
+        ),
+        template="workplans/progress_form.html",
+        context={"item": item},
+        success_message=_("Your progress update was posted."),
+        success_url=item.get_absolute_url(),
+    )
 
 
 @require_POST
 def milestone_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    item = _item_or_404(pk)
-    require(permissions.can_edit_item(request.user, item))
+    item = _item_allowed(request, pk, permissions.can_edit_item)
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
@@ -272,27 +280,24 @@ def milestone_add(request: AuthenticatedRequest[Person], pk: int) -> HttpRespons
         messages.error(
             request, _("A milestone needs a title (and, if you give one, a valid date).")
         )
-    return redirect(item.get_absolute_url() + "#milestones")
+    return _back_to_milestones(item)
 
 
 @require_POST
 def milestone_done(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
-    require(permissions.can_edit_item(request.user, milestone.item))
+    milestone = _milestone_allowed(request, pk)
     services.milestone_set_done(
         milestone=milestone, actor=request.user, done=request.POST.get("done") == "1"
     )
-    return redirect(milestone.item.get_absolute_url() + "#milestones")
+    return _back_to_milestones(milestone.item)
 
 
 @require_POST
 def milestone_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("item"), pk=pk)
-    require(permissions.can_edit_item(request.user, milestone.item))
-    item_url = milestone.item.get_absolute_url()
+    milestone = _milestone_allowed(request, pk)
     services.milestone_remove(milestone=milestone, actor=request.user)
     messages.success(request, _("The milestone was removed."))
-    return redirect(item_url + "#milestones")
+    return _back_to_milestones(milestone.item)
 
 
 # --- The annual report ---------------------------------------------------------------------------
@@ -317,9 +322,6 @@ def report(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -> Ht
 def report_pdf(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -> HttpResponse:
     context = _report_context(plan_pk, year)
     html = render_to_string("workplans/report_pdf.html", context, request=request)
-    response = HttpResponse(content_type="application/pdf")
-    result = pisa.CreatePDF(html, dest=response, encoding="utf-8")
-    if result.err:
-        raise RuntimeError(f"The PDF could not be made ({result.err} errors)")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
     return response

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from common.versioning import ConflictError
 from coordination import services
-from coordination.models import Invitation, Organisation, Person
+from coordination.models import ChairTerm, Invitation, Organisation, Person
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -385,3 +386,184 @@ class TestInvitationEmails:
         delivery.deliver()
         assert FlakyBackend.sent == []
         assert Delivery.objects.get().status == "skipped"
+
+
+class TestChairTerms:
+    @pytest.fixture
+    def term(self, secretariat, organisation):
+        return services.chair_term_create(
+            actor=secretariat,
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            organisations=[organisation],
+        )
+
+    def test_secretariat_records_next_years_co_chairs_in_the_audit_history(
+        self, secretariat, organisation, other_organisation
+    ):
+        term = services.chair_term_create(
+            actor=secretariat,
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 12, 31),
+            organisations=[organisation, other_organisation],
+            pledges="Survivors' voices.",
+        )
+        term.refresh_from_db()
+        assert term.version == 1
+        assert term.pledges == "Survivors' voices."
+        assert set(term.organisations.all()) == {organisation, other_organisation}
+        entries = LogEntry.objects.get_for_object(term)
+        assert entries.filter(action=LogEntry.Action.CREATE, actor=secretariat).exists()
+        # The chairs are recorded too, with who named them.
+        assert entries.filter(changes__icontains="organisations", actor=secretariat).exists()
+
+    def test_update_moves_the_version_and_is_audited_with_the_actor(
+        self, secretariat, term, other_organisation
+    ):
+        services.chair_term_update(
+            term=term,
+            actor=secretariat,
+            version=1,
+            ends_on=date(2026, 6, 30),
+            organisations=[other_organisation],
+        )
+        term.refresh_from_db()
+        assert (term.ends_on, term.version) == (date(2026, 6, 30), 2)
+        assert list(term.organisations.all()) == [other_organisation]
+        entry = (
+            LogEntry.objects.get_for_object(term)
+            .filter(action=LogEntry.Action.UPDATE, changes__icontains="ends_on")
+            .get()
+        )
+        assert entry.actor == secretariat
+
+    def test_a_change_of_chairs_alone_also_moves_the_version(
+        self, secretariat, term, other_organisation
+    ):
+        services.chair_term_update(
+            term=term, actor=secretariat, version=1, organisations=[other_organisation]
+        )
+        term.refresh_from_db()
+        assert term.version == 2
+
+    def test_a_term_cannot_end_before_it_starts(self, secretariat, organisation):
+        with pytest.raises(ValidationError) as refused:
+            services.chair_term_create(
+                actor=secretariat,
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2026, 12, 31),
+                organisations=[organisation],
+            )
+        assert refused.value.message_dict == {
+            "ends_on": ["A chair term cannot end before it starts."]
+        }
+        assert not ChairTerm.objects.exists()
+
+    def test_a_term_has_one_chair_or_two_co_chairs_not_three(
+        self, secretariat, organisation, other_organisation
+    ):
+        third = factories.OrganisationFactory(acronym="IOM")
+        with pytest.raises(ValidationError) as refused:
+            services.chair_term_create(
+                actor=secretariat,
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2027, 12, 31),
+                organisations=[organisation, other_organisation, third],
+            )
+        assert refused.value.message_dict == {
+            "organisations": ["A chair term has one chair or two co-chairs, not 3 organisations."]
+        }
+        assert not ChairTerm.objects.exists()
+
+    def test_a_term_needs_a_chair(self, secretariat):
+        with pytest.raises(ValidationError) as refused:
+            services.chair_term_create(
+                actor=secretariat,
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2027, 12, 31),
+                organisations=[],
+            )
+        assert "organisations" in refused.value.message_dict
+        assert not ChairTerm.objects.exists()
+
+    def test_terms_cannot_overlap(self, secretariat, term, other_organisation):
+        with pytest.raises(ValidationError) as refused:
+            services.chair_term_create(
+                actor=secretariat,
+                starts_on=date(2026, 12, 31),
+                ends_on=date(2027, 12, 30),
+                organisations=[other_organisation],
+            )
+        assert refused.value.messages == [
+            "These dates overlap the chair term 2026 (2026-01-01 to 2026-12-31); only one term "
+            "may cover a day."
+        ]
+        assert ChairTerm.objects.count() == 1
+
+    def test_the_next_term_may_start_the_day_after_the_last_one_ends(
+        self, secretariat, term, other_organisation
+    ):
+        services.chair_term_create(
+            actor=secretariat,
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 12, 31),
+            organisations=[other_organisation],
+        )
+        assert ChairTerm.objects.count() == 2
+
+    def test_an_update_cannot_stretch_a_term_over_the_next(
+        self, secretariat, term, other_organisation
+    ):
+        services.chair_term_create(
+            actor=secretariat,
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 12, 31),
+            organisations=[other_organisation],
+        )
+        with pytest.raises(ValidationError, match="overlap the chair term 2027"):
+            services.chair_term_update(
+                term=term, actor=secretariat, version=1, ends_on=date(2027, 3, 31)
+            )
+        term.refresh_from_db()
+        assert (term.ends_on, term.version) == (date(2026, 12, 31), 1)
+
+    def test_a_stale_version_is_a_conflict_and_writes_nothing(
+        self, secretariat, term, other_organisation
+    ):
+        services.chair_term_update(term=term, actor=secretariat, version=1, pledges="First.")
+        stale = ChairTerm.objects.get(pk=term.pk)
+        stale.version = 1  # as the second form read it, before the first save
+        with pytest.raises(ConflictError):
+            services.chair_term_update(
+                term=stale, actor=secretariat, version=1, organisations=[other_organisation]
+            )
+        term.refresh_from_db()
+        assert (term.pledges, term.version) == ("First.", 2)
+        assert list(term.organisations.values_list("acronym", flat=True)) == ["UNICEF"]
+
+    @pytest.mark.parametrize("role_fixture", ["focal_point", "principal", "observer"])
+    def test_only_the_secretariat_manages_chair_terms(
+        self, request, role_fixture, term, organisation
+    ):
+        person = request.getfixturevalue(role_fixture)
+        with pytest.raises(PermissionDenied):
+            services.chair_term_create(
+                actor=person,
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2027, 12, 31),
+                organisations=[organisation],
+            )
+        with pytest.raises(PermissionDenied):
+            services.chair_term_update(term=term, actor=person, version=1, pledges="Mine.")
+        term.refresh_from_db()
+        assert (ChairTerm.objects.count(), term.pledges, term.version) == (1, "", 1)
+
+    def test_a_chair_cannot_extend_their_own_term(self, focal_point, organisation, term):
+        from coordination.permissions import is_chair
+
+        with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False):
+            assert is_chair(focal_point)
+            with pytest.raises(PermissionDenied):
+                services.chair_term_update(
+                    term=term, actor=focal_point, version=1, ends_on=date(2027, 12, 31)
+                )

@@ -91,6 +91,24 @@ def test_plan_management_views_refuse_all_but_secretariat_and_chair(client, requ
     assert WorkPlan.objects.get().title != "X"
 
 
+def test_views_look_for_the_object_before_asking_permission(client, focal_point):
+    """Fetch (404), then permission (403), then the input: the same order on every page."""
+    client.force_login(focal_point)
+    missing = 999_999
+    for name in (
+        "plan_edit",
+        "area_create",
+        "area_edit",
+        "item_create",
+        "item_edit",
+        "item_progress",
+        "milestone_add",
+        "milestone_done",
+        "milestone_remove",
+    ):
+        assert client.post(reverse(f"workplans:{name}", args=[missing])).status_code == 404, name
+
+
 @pytest.mark.parametrize("who", ["outsider", "principal", "observer"])
 def test_item_views_refuse_people_outside_the_items_organisations(client, request, who, item):
     client.force_login(request.getfixturevalue(who))

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
+from common.dates import group_today
 from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_everything
 from notifications import contract
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             f"  secretariat   {demo_email('secretariat')}\n"
             f"  focal point   {demo_email('focal', 'UNICEF')}   (focal.<acronym>@demo.example)\n"
             f"  principal     {demo_email('principal', 'UNICEF')}   (principal.<acronym>@demo.example)\n"
-            f"  chair ({timezone.localdate().year})  {demo_email('focal', 'ICMPD')} or {demo_email('focal', 'UNODC')}\n"
+            f"  chair ({group_today().year})  {demo_email('focal', 'ICMPD')} or {demo_email('focal', 'UNODC')}\n"
             f"  observer      {demo_email('observer')}\n\n"
             f"  Organisations: {acronyms}\n"
             f"  (the acronym in lower case, letters and digits only: focal.unwomen@demo.example)\n\n"
