@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from coordination.selectors import current_chair_term
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -20,8 +22,6 @@ def is_secretariat(user: AnyUser) -> bool:
 
 def chair_organisation_ids() -> set[int]:
     """The organisations whose chair term covers today (none when no term is recorded)."""
-    from coordination.selectors import current_chair_term
-
     term = current_chair_term()
     return {organisation.pk for organisation in term.organisations.all()} if term else set()
 

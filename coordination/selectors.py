@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from common import registry
@@ -22,6 +24,25 @@ def current_chair_term() -> ChairTerm | None:
     """The term covering today in the group's calendar (GROUP_TIME_ZONE), not the viewer's: the
     chair's rights change at the group's midnight, the same moment for everyone."""
     return ChairTerm.objects.covering(group_today()).prefetch_related("organisations").first()
+
+
+def chair_terms_of(organisation: Organisation) -> QuerySet[ChairTerm]:
+    """The terms the organisation chaired or will chair, newest first."""
+    terms: QuerySet[ChairTerm] = ChairTerm.objects.filter(organisations=organisation)
+    return terms.order_by("-starts_on")
+
+
+def audit_entries(*, model: str = "", object_id: str = "") -> QuerySet[LogEntry]:
+    """The audit history of coordination's records, newest first: all of them, one kind of
+    record ("person"), or one record of that kind."""
+    entries: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type")
+    entries = entries.order_by("-timestamp")
+    if model:
+        content_type = ContentType.objects.filter(app_label="coordination", model=model).first()
+        entries = entries.filter(content_type=content_type)
+        if object_id.isdigit():
+            entries = entries.filter(object_pk=object_id)
+    return entries
 
 
 def member_directory(*, include_former: bool = False) -> QuerySet[Organisation]:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.utils import perform_login
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -83,7 +81,7 @@ def organisation_detail(request: AuthenticatedRequest[Person], slug: str) -> Htt
             "organisation": organisation,
             "people": selectors.organisation_people(organisation),
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
-            "chair_terms": organisation.chair_terms.order_by("-starts_on"),
+            "chair_terms": selectors.chair_terms_of(organisation),
         },
     )
 
@@ -284,14 +282,9 @@ AUDITED_MODELS = [
 
 def audit_log(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
     object_id = request.GET.get("object", "")
-    if model:
-        content_type = ContentType.objects.filter(app_label="coordination", model=model).first()
-        entries = entries.filter(content_type=content_type)
-        if object_id.isdigit():
-            entries = entries.filter(object_pk=object_id)
+    entries = selectors.audit_entries(model=model, object_id=object_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     describe_changes(page)
     return render(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from coordination.models import Organisation, Person
 from meetings.models import ActionItem, AgendaItem, Decision, Invitation, Meeting, Minutes
+from meetings.services import default_invitees
 
 K = Meeting.Kind
 R = Invitation.Response
@@ -302,13 +303,8 @@ def load_meetings() -> dict[str, int]:
             if demo.agenda_published and demo.agenda
             else None,
         )
-        # Principals' meetings and briefings to Member States invite every member; the rest the Working Group.
-        everyone = demo.kind in {K.PRINCIPALS, K.BRIEFING}
-        invited = (
-            Organisation.objects.current()
-            if everyone
-            else Organisation.objects.filter(is_working_group_member=True)
-        )
+        # The organisations a meeting of this kind invites when the organisers schedule it.
+        invited = default_invitees(demo.kind)
         online = demo.kind == K.VIDEO_CALL or demo.venue.startswith("Online")
         invitations = []
         for n, organisation in enumerate(invited):

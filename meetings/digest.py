@@ -1,18 +1,29 @@
-"""The meetings' sections of the digest (common.registry.DigestSection says how it is read)."""
+"""The meetings' sections of the digest (common.registry.DigestSection says how it is read).
+
+What is due is read by meetings.selectors, the same reads as the dashboard's, for all the
+organisations of a batch at once; a section only groups the rows by organisation and words them.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.people import Recipient
 from coordination.models import Person
-from meetings.models import ActionItem, Invitation, Meeting, Minutes
+from meetings import selectors
+from meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+    Line = dict[str, StrOrPromise]
 
 # Who hears of what until they choose: everyone of meetings coming; principals of minutes too;
 # the people who keep the work moving of everything.
@@ -21,21 +32,33 @@ KEEP_THINGS_MOVING = frozenset(
 )
 EVERYONE = frozenset(Person.Role.values)
 
-WITHIN_DAYS = 14
+
+def _organisations(people: Sequence[Recipient]) -> set[int]:
+    return {p.organisation_id for p in people if p.organisation_id}
 
 
 def _by_person(
-    people: list[Any], by_organisation: dict[int, list[dict[str, Any]]]
-) -> dict[int, list[dict[str, Any]]]:
+    people: Sequence[Recipient], by_organisation: Mapping[int, list[Line]]
+) -> dict[int, list[Line]]:
+    """Each reader gets their organisation's lines (and is left out when there are none)."""
     return {
         p.pk: by_organisation[p.organisation_id]
         for p in people
-        if by_organisation.get(p.organisation_id)
+        if p.organisation_id and by_organisation.get(p.organisation_id)
     }
 
 
-def _organisations(people: list[Any]) -> set[int]:
-    return {p.organisation_id for p in people if p.organisation_id}
+def _per_meeting(
+    rows: Sequence[tuple[Meeting, Line]], organisation_ids: set[int]
+) -> dict[int, list[Line]]:
+    """Lines about meetings, given to every organisation of the batch each meeting concerns
+    (invited or hosting): one query for the whole batch."""
+    concerned = selectors.organisations_concerned([m for m, _line in rows], organisation_ids)
+    lines: dict[int, list[Line]] = defaultdict(list)
+    for meeting, line in rows:
+        for organisation_id in sorted(concerned[meeting.pk]):
+            lines[organisation_id].append(line)
+    return lines
 
 
 def _when(meeting: Meeting) -> str:
@@ -49,29 +72,20 @@ class MeetingsSoonSection:
     roles = EVERYONE
     title = _("Meetings in the next 14 days")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
+    def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
         organisation_ids = _organisations(people)
-        invitations = (
-            Invitation.objects.filter(
-                organisation_id__in=organisation_ids,
-                meeting__status=Meeting.Status.SCHEDULED,
-                meeting__starts_at__gte=now,
-                meeting__starts_at__lte=now + timedelta(days=WITHIN_DAYS),
-            )
-            .select_related("meeting")
-            .order_by("meeting__starts_at")
-        )
-        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for invitation in invitations:
-            meeting = invitation.meeting
-            lines[invitation.organisation_id].append(
+        rows: list[tuple[Meeting, Line]] = [
+            (
+                meeting,
                 {
                     "title": meeting.title,
                     "url": meeting.get_absolute_url(),
                     "detail": _when(meeting),
-                }
+                },
             )
-        return _by_person(people, lines)
+            for meeting in selectors.meetings_soon(organisation_ids, now)
+        ]
+        return _by_person(people, _per_meeting(rows, organisation_ids))
 
 
 class RSVPsSection:
@@ -80,19 +94,9 @@ class RSVPsSection:
     roles = KEEP_THINGS_MOVING
     title = _("Answers your organisation owes")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
-        invitations = (
-            Invitation.objects.filter(
-                organisation_id__in=_organisations(people),
-                response=Invitation.Response.NO_ANSWER,
-                meeting__status=Meeting.Status.SCHEDULED,
-                meeting__starts_at__gt=now,
-            )
-            .select_related("meeting")
-            .order_by("meeting__starts_at")
-        )
-        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for invitation in invitations:
+    def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
+        lines: dict[int, list[Line]] = defaultdict(list)
+        for invitation in selectors.rsvps_missing(_organisations(people), now):
             meeting = invitation.meeting
             deadline = (
                 format_lazy(
@@ -118,30 +122,24 @@ class MinutesSection:
     roles = KEEP_THINGS_MOVING | {Person.Role.PRINCIPAL}
     title = _("Minutes circulated for approval")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
+    def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
         organisation_ids = _organisations(people)
-        minutes = list(
-            Minutes.objects.filter(status=Minutes.Status.CIRCULATED)
-            .select_related("meeting")
-            .order_by("approval_due_on")
-        )
-        invited = defaultdict(set)
-        for meeting_id, organisation_id in Invitation.objects.filter(
-            meeting_id__in=[m.meeting_id for m in minutes], organisation_id__in=organisation_ids
-        ).values_list("meeting_id", "organisation_id"):
-            invited[meeting_id].add(organisation_id)
-        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for m in minutes:
-            line = {
-                "title": m.meeting.title,
-                "url": m.get_absolute_url(),
-                "detail": format_lazy(_("approval due {date}"), date=m.approval_due_on.isoformat())
-                if m.approval_due_on
-                else "",
-            }
-            for organisation_id in invited[m.meeting_id]:
-                lines[organisation_id].append(line)
-        return _by_person(people, lines)
+        rows: list[tuple[Meeting, Line]] = [
+            (
+                minutes.meeting,
+                {
+                    "title": minutes.meeting.title,
+                    "url": minutes.get_absolute_url(),
+                    "detail": format_lazy(
+                        _("approval due {date}"), date=minutes.approval_due_on.isoformat()
+                    )
+                    if minutes.approval_due_on
+                    else "",
+                },
+            )
+            for minutes in selectors.minutes_awaiting_approval(organisation_ids)
+        ]
+        return _by_person(people, _per_meeting(rows, organisation_ids))
 
 
 class ActionItemsSection:
@@ -150,25 +148,15 @@ class ActionItemsSection:
     roles = KEEP_THINGS_MOVING
     title = _("Action items due")
 
-    def collect(self, people: list[Any], now: datetime) -> dict[int, list[dict[str, Any]]]:
+    def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
+        # "Overdue" is by the reader's calendar: digests.collect runs this in their time zone.
         today = timezone.localdate(now)
-        actions = (
-            ActionItem.objects.filter(
-                Q(owner_organisation_id__in=_organisations(people)),
-                work_item__isnull=True,
-                due_on__isnull=False,
-                due_on__lte=today + timedelta(days=WITHIN_DAYS),
-            )
-            .select_related("meeting")
-            .order_by("due_on")
-        )
-        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for action in actions:
+        lines: dict[int, list[Line]] = defaultdict(list)
+        for action in selectors.action_items_due(_organisations(people), today):
             if action.due_on is None:  # excluded by the query; narrows the type
                 continue
-            overdue = action.due_on < today
             detail = format_lazy(
-                _("overdue since {date}") if overdue else _("due {date}"),
+                _("overdue since {date}") if action.due_on < today else _("due {date}"),
                 date=action.due_on.isoformat(),
             )
             lines[action.owner_organisation_id].append(

@@ -12,7 +12,7 @@ from common.forms import VersionedModelForm
 from coordination.models import Organisation, Person
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.services import MEETING_FIELDS
-from workplans.models import PriorityArea
+from workplans.models import PriorityArea, WorkItem
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -157,8 +157,6 @@ class AgendaItemForm(forms.ModelForm):
                 field.queryset = queryset
         work_item = self.fields["work_item"]
         if isinstance(work_item, forms.ModelChoiceField):
-            from workplans.models import WorkItem
-
             horizon = timezone.localdate() + timedelta(days=365)
             work_item.queryset = (
                 WorkItem.objects.open()

@@ -29,13 +29,6 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def past(self, now: datetime) -> MeetingQuerySet:
         return self.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
 
-    def for_organisation(self, organisation_id: int) -> MeetingQuerySet:
-        """Meetings the organisation is invited to or hosts."""
-        invited = Invitation.objects.filter(organisation_id=organisation_id).values("meeting_id")
-        return self.filter(
-            models.Q(pk__in=invited) | models.Q(host_organisation_id=organisation_id)
-        )
-
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):

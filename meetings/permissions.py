@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coordination.permissions import is_chair, is_secretariat
 
 if TYPE_CHECKING:
     from coordination.permissions import AnyUser
-    from meetings.models import Invitation, Meeting
+    from meetings.models import Document, Invitation, Meeting
 
 
 def can_manage_meetings(user: AnyUser) -> bool:
@@ -25,7 +25,7 @@ def can_see_meeting(user: AnyUser, meeting: Meeting) -> bool:
     )
 
 
-def can_download(user: AnyUser, document: Any) -> bool:
+def can_download(user: AnyUser, document: Document) -> bool:
     """A document attached to an agenda item waits, like the agenda, until it is published."""
     meeting = document.meeting
     if not can_see_meeting(user, meeting):
@@ -42,4 +42,14 @@ def can_answer(user: AnyUser, invitation: Invitation) -> bool:
         user.is_authenticated
         and user.is_focal_point
         and user.organisation_id == invitation.organisation_id
+    )
+
+
+def can_answer_now(user: AnyUser, invitation: Invitation) -> bool:
+    """Whether the person may answer this invitation today: answers are taken while the meeting
+    is scheduled (not a draft nobody was told of, not held or cancelled). The meeting page shows
+    the answer form on it, and services.rsvp_answer refuses on it."""
+    return (
+        can_answer(user, invitation)
+        and invitation.meeting.status == invitation.meeting.Status.SCHEDULED
     )

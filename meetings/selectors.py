@@ -1,10 +1,14 @@
-"""Reads of meetings with the joins their pages need, and what is due for the digests."""
+"""Reads of meetings with the joins their pages need, and what is due for the dashboard and the
+digests."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +25,54 @@ from meetings.models import (
     Minutes,
 )
 from workplans.models import WorkItem
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+# How far ahead "soon" and "due" look in the digests.
+DUE_WITHIN_DAYS = 14
+# How far back a calendar subscription goes: a year of past meetings stays in people's calendars.
+FEED_DAYS_BACK = 365
+
+
+# --- Which meetings concern an organisation -------------------------------------------------------
+#
+# A meeting concerns the organisations invited to it and the one hosting it (a host need not be on
+# its own invitation list): its calendar feed, its dashboard and its digests all read this rule.
+
+
+def _concerns(organisation_ids: Collection[int], prefix: str = "") -> Q:
+    """Meetings (or, with prefix="meeting__", rows of a meeting) that concern one of the
+    organisations: it is invited or it hosts. A subquery, not a join, so no row is repeated."""
+    invited = Invitation.objects.filter(organisation_id__in=organisation_ids).values("meeting_id")
+    return Q(**{f"{prefix}pk__in": invited}) | Q(
+        **{f"{prefix}host_organisation_id__in": organisation_ids}
+    )
+
+
+def concerning(organisation_ids: Collection[int]) -> MeetingQuerySet:
+    """Every meeting that concerns one of the organisations (invited or hosting)."""
+    return Meeting.objects.filter(_concerns(organisation_ids))
+
+
+def organisations_concerned(
+    meetings: Sequence[Meeting], organisation_ids: Collection[int]
+) -> dict[int, set[int]]:
+    """For each meeting, which of the organisations it concerns: those invited (one query for
+    all the meetings) and the host. A digest section groups its rows by organisation with it."""
+    concerned: dict[int, set[int]] = defaultdict(set)
+    for meeting_id, organisation_id in Invitation.objects.filter(
+        meeting_id__in=[m.pk for m in meetings], organisation_id__in=organisation_ids
+    ).values_list("meeting_id", "organisation_id"):
+        concerned[meeting_id].add(organisation_id)
+    for meeting in meetings:
+        host = meeting.host_organisation_id
+        if host is not None and host in organisation_ids:
+            concerned[meeting.pk].add(host)
+    return concerned
+
+
+# --- Pages ----------------------------------------------------------------------------------------
 
 
 def meetings_for(user: Person) -> MeetingQuerySet:
@@ -47,6 +99,7 @@ def meetings_in_month(user: Person, year: int, month: int) -> list[Meeting]:
 
 
 def meeting_detail(pk: int) -> Meeting:
+    """A meeting with everything its page shows, in a fixed number of queries."""
     return (
         Meeting.objects.select_related("host_organisation", "minutes")
         .prefetch_related(
@@ -80,6 +133,54 @@ def meeting_detail(pk: int) -> Meeting:
     )
 
 
+class ResponseCount(NamedTuple):
+    label: StrOrPromise
+    organisations: int  # how many gave this answer
+    response: str
+
+
+def rsvp_counts(meeting: Meeting) -> list[ResponseCount]:
+    """How many organisations gave each answer, every answer listed in its order. Counts the
+    invitations meeting_detail() prefetched: no query."""
+    counts = Counter(invitation.response for invitation in meeting.invitations.all())
+    return [
+        ResponseCount(label, counts[response], response)
+        for response, label in Invitation.Response.choices
+    ]
+
+
+def invitation_of(meeting: Meeting, organisation_id: int | None) -> Invitation | None:
+    """The organisation's invitation to the meeting, from the prefetched invitations."""
+    if organisation_id is None:
+        return None
+    return next(
+        (i for i in meeting.invitations.all() if i.organisation_id == organisation_id), None
+    )
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes (joined by meeting_detail()), or None before anyone wrote them."""
+    try:
+        return meeting.minutes
+    except Minutes.DoesNotExist:
+        return None
+
+
+def feed_meetings(person: Person, now: datetime) -> MeetingQuerySet:
+    """What a person's calendar subscription holds: the meetings of their organisation (invited
+    or hosting) that are not drafts, from a year back, in order. A person of no organisation
+    gets an empty calendar rather than everyone's."""
+    if person.organisation_id is None:
+        return Meeting.objects.none()
+    return (
+        concerning({person.organisation_id})
+        .visible()
+        .filter(ends_at__gte=now - timedelta(days=FEED_DAYS_BACK))
+        .select_related("host_organisation")
+        .order_by("starts_at")
+    )
+
+
 def work_item_origins(item: object) -> list[Backlink]:
     """The action agreed at a meeting that a work item was made from (common.registry.backlinks)."""
     if not isinstance(item, WorkItem):
@@ -95,64 +196,66 @@ def work_item_origins(item: object) -> list[Backlink]:
     ]
 
 
-# --- What is due: read by the dashboard and the digests -------------------------------------------
+# --- What is due: one set of reads for the dashboard and the digests ------------------------------
+#
+# Each takes a set of organisation ids, so that the dashboard asks for one organisation and a digest
+# batch for all of its readers' organisations at once, by the same rule (see concerning()).
 
 
-def rsvps_missing(organisation_id: int, now: datetime | None = None) -> QuerySet[Invitation]:
-    """Invitations of the organisation to scheduled meetings still ahead, not yet answered."""
-    now = now or timezone.now()
+def meetings_soon(
+    organisation_ids: Collection[int], now: datetime, days: int = DUE_WITHIN_DAYS
+) -> MeetingQuerySet:
+    """Scheduled meetings the organisations are invited to or host, starting in the coming days."""
+    return (
+        concerning(organisation_ids)
+        .filter(
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lte=now + timedelta(days=days),
+        )
+        .select_related("host_organisation")
+        .order_by("starts_at", "pk")
+    )
+
+
+def rsvps_missing(organisation_ids: Collection[int], now: datetime) -> QuerySet[Invitation]:
+    """The organisations' invitations to scheduled meetings still ahead that nobody answered,
+    the nearest deadline first (meetings without one after, by date)."""
     return (
         Invitation.objects.filter(
-            organisation_id=organisation_id,
+            organisation_id__in=organisation_ids,
             response=Invitation.Response.NO_ANSWER,
             meeting__status=Meeting.Status.SCHEDULED,
             meeting__starts_at__gt=now,
         )
         .select_related("meeting")
-        .order_by("meeting__rsvp_deadline", "meeting__starts_at")
-    )
-
-
-def meetings_soon(
-    organisation_id: int, now: datetime | None = None, days: int = 14
-) -> MeetingQuerySet:
-    """Scheduled meetings the organisation is invited to or hosts in the coming days."""
-    now = now or timezone.now()
-    return (
-        Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gte=now,
-            starts_at__lte=now + timedelta(days=days),
+        .order_by(
+            F("meeting__rsvp_deadline").asc(nulls_last=True), "meeting__starts_at", "meeting_id"
         )
-        .for_organisation(organisation_id)
-        .select_related("host_organisation")
-        .order_by("starts_at")
     )
 
 
-def minutes_awaiting_approval(organisation_id: int | None = None) -> QuerySet[Minutes]:
-    """Minutes circulated for approval (of meetings the organisation was invited to, if given)."""
-    minutes = Minutes.objects.filter(status=Minutes.Status.CIRCULATED).select_related("meeting")
-    if organisation_id is not None:
-        minutes = minutes.filter(
-            Q(meeting__invitations__organisation_id=organisation_id)
-            | Q(meeting__host_organisation_id=organisation_id)
-        ).distinct()
-    return minutes.order_by("approval_due_on")
+def minutes_awaiting_approval(organisation_ids: Collection[int]) -> QuerySet[Minutes]:
+    """Minutes circulated for approval, of meetings the organisations were invited to or hosted."""
+    return (
+        Minutes.objects.filter(status=Minutes.Status.CIRCULATED)
+        .filter(_concerns(organisation_ids, prefix="meeting__"))
+        .select_related("meeting")
+        .order_by(F("approval_due_on").asc(nulls_last=True), "pk")
+    )
 
 
 def action_items_due(
-    organisation_id: int, today: date | None = None, days: int = 14
+    organisation_ids: Collection[int], today: date, days: int = DUE_WITHIN_DAYS
 ) -> QuerySet[ActionItem]:
-    """The organisation's open actions (not yet work items) due in the coming days or overdue."""
-    today = today or timezone.localdate()
+    """The organisations' open actions (not yet work items) due in the coming days or overdue."""
     return (
         ActionItem.objects.filter(
-            owner_organisation_id=organisation_id,
+            owner_organisation_id__in=organisation_ids,
             work_item__isnull=True,
             due_on__isnull=False,
             due_on__lte=today + timedelta(days=days),
         )
         .select_related("meeting", "owner")
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )

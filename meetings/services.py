@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,8 @@ from meetings.models import (
     new_feed_token,
 )
 from notifications import contract
+from workplans.models import PriorityArea, WorkItem
+from workplans.services import work_item_create
 
 MEETING_FIELDS = (
     "kind",
@@ -71,12 +73,17 @@ def _touch(meeting: Meeting) -> None:
     meeting.refresh_from_db(fields=["sequence", "updated_at"])
 
 
-def default_invitees(kind: str) -> Iterable[Organisation]:
-    """Every member for a principals' meeting; the Working Group for everything else."""
+# Meetings of these kinds are for the whole membership (heads of agencies, and the group speaking
+# to Member States); every other kind is a working meeting of the Working Group.
+EVERY_MEMBER_KINDS = frozenset({Meeting.Kind.PRINCIPALS, Meeting.Kind.BRIEFING})
+
+
+def default_invitees(kind: str) -> QuerySet[Organisation]:
+    """The organisations a new meeting of this kind invites: every current member for a
+    principals' meeting or a briefing to Member States, the Working Group for everything else.
+    The demonstration invites by the same rule."""
     members = Organisation.objects.current()
-    return (
-        members if kind == Meeting.Kind.PRINCIPALS else members.filter(is_working_group_member=True)
-    )
+    return members if kind in EVERY_MEMBER_KINDS else members.filter(is_working_group_member=True)
 
 
 # --- Meetings ------------------------------------------------------------------------------------
@@ -198,7 +205,7 @@ def rsvp_answer(
 ) -> Invitation:
     """Record the organisation's answer. `seen` is the answer's time as the form showed it: if
     a colleague answered since, nothing is written and they are named."""
-    require(permissions.can_answer(actor, invitation))
+    require(permissions.can_answer(actor, invitation))  # answering for another organisation: 403
     # of=self: PostgreSQL cannot lock the nullable side of the join to who answered.
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -217,8 +224,9 @@ def rsvp_answer(
                 "answer": invitation.get_response_display(),
             }
         )
-    meeting = invitation.meeting
-    if meeting.status not in {Meeting.Status.SCHEDULED}:
+    if not permissions.can_answer_now(actor, invitation):
+        # Who may answer was checked above (a 403); what is left is the meeting's status, as
+        # just read: a meeting that takes no answers is explained, not refused.
         raise ValidationError(_("Answers are taken for scheduled meetings only."))
     if response not in Invitation.Response.values or response == Invitation.Response.NO_ANSWER:
         raise ValidationError({"response": _("Choose whether your organisation attends.")})
@@ -424,10 +432,10 @@ def action_item_remove(*, action: ActionItem, actor: Person) -> None:
 
 
 @transaction.atomic
-def action_item_to_work_item(*, action: ActionItem, actor: Person, priority_area: Any) -> Any:
+def action_item_to_work_item(
+    *, action: ActionItem, actor: Person, priority_area: PriorityArea
+) -> WorkItem:
     """Turn an action into a work item of a plan, owned as the action was, linked both ways."""
-    from workplans.services import work_item_create
-
     _require_manager(actor)
     action = ActionItem.objects.select_for_update().select_related("meeting").get(pk=action.pk)
     if action.work_item_id:
@@ -453,7 +461,7 @@ def action_item_to_work_item(*, action: ActionItem, actor: Person, priority_area
 # --- Documents -----------------------------------------------------------------------------------
 
 
-def _check_upload(upload: UploadedFile) -> str:
+def _check_upload(upload: UploadedFile[bytes]) -> str:
     """The type of an acceptable upload, or a ValidationError saying why it is refused."""
     extension = PurePath(upload.name or "").suffix.lower()
     if extension not in settings.MEETING_DOCUMENT_EXTENSIONS:
@@ -481,7 +489,7 @@ def document_upload(
     *,
     meeting: Meeting,
     actor: Person,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     title: str = "",
     agenda_item: AgendaItem | None = None,
 ) -> Document:

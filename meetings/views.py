@@ -1,23 +1,26 @@
-"""Meeting pages. Each view checks permission, calls a service or selector, and renders."""
+"""Meeting pages. Each view fetches what it shows (404), checks permission (403), validates the
+input, calls a service or selector, and renders."""
 
 from __future__ import annotations
 
 import calendar as pycalendar
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpResponse
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -47,7 +50,14 @@ from meetings.models import (
     Document,
     Invitation,
     Meeting,
+    Minutes,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+# A part of a meeting that an organiser removes or changes on its own (see _managed_part).
+Part = TypeVar("Part", AgendaItem, Decision, ActionItem, Document)
 
 # The list shows the next ones; the month calendar shows the rest.
 UPCOMING_SHOWN = 25
@@ -60,13 +70,24 @@ def _visible_meeting(request: AuthenticatedRequest[Person], pk: int) -> Meeting:
     return meeting
 
 
+# Every organiser's view checks in one order: fetch (404 if missing), then permission (403), then
+# the input. These two helpers are the first two steps.
+
+
 def _managed_meeting(request: AuthenticatedRequest[Person], pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
     require(permissions.can_manage_meetings(request.user))
     return meeting
 
 
-def _errors(form: Any) -> str:
+def _managed_part(request: AuthenticatedRequest[Person], model: type[Part], pk: int) -> Part:
+    """An agenda item, decision, action or document, with its meeting, for an organiser."""
+    part = get_object_or_404(model._default_manager.select_related("meeting"), pk=pk)
+    require(permissions.can_manage_meetings(request.user))
+    return part
+
+
+def _errors(form: BaseForm) -> str:
     return "; ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
@@ -77,11 +98,11 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 def _submit(
     request: AuthenticatedRequest[Person],
     meeting: Meeting,
-    form: Any,
+    form: BaseForm,
     *,
     anchor: str,
     invalid: str,
-    run: Callable[[dict[str, Any]], Any],
+    run: Callable[[dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
     """A form posted from the meeting page: invalid input or a refusal becomes a message there."""
@@ -96,26 +117,36 @@ def _submit(
 def _run(
     request: AuthenticatedRequest[Person],
     meeting: Meeting,
-    action: Callable[[], Any],
-    done: str,
+    action: Callable[[], object],
+    done: StrOrPromise,
     anchor: str = "",
 ) -> HttpResponse:
-    """Run a service for a button on the meeting page; its refusal becomes a message there."""
+    """Run a service for a button on the meeting page; its refusal becomes a message there.
+    (No service behind these buttons is versioned: the minutes, which are, have their own view.)"""
     try:
         action()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except ConflictError:
-        messages.error(
-            request,
-            _(
-                "Someone else saved this while you were working on it. Nothing was saved: "
-                "copy your text, reload the page to see theirs, and merge the two."
-            ),
-        )
     else:
         messages.success(request, done)
     return _back(meeting, anchor)
+
+
+def _removal(
+    model: type[Part],
+    remove: Callable[[Part, Person], None],
+    done: StrOrPromise,
+    anchor: str,
+) -> Callable[[AuthenticatedRequest[Person], int], HttpResponse]:
+    """The view of a "Remove" button on the meeting page: fetch the part, check the organiser,
+    remove it through its service, and go back to where it was listed."""
+
+    @require_POST
+    def view(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+        part = _managed_part(request, model, pk)
+        return _run(request, part.meeting, lambda: remove(part, request.user), done, anchor)
+
+    return view
 
 
 # --- Lists and calendar ---------------------------------------------------------------------------
@@ -187,23 +218,14 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
     if not permissions.can_see_meeting(request.user, meeting):
         raise Http404  # a draft is not announced to people who may not see it
     can_manage = permissions.can_manage_meetings(request.user)
-    invitations = list(meeting.invitations.all())
-    mine = next((i for i in invitations if i.organisation_id == request.user.organisation_id), None)
-    counts = {value: 0 for value in Invitation.Response.values}
-    for invitation in invitations:
-        counts[invitation.response] += 1
-    try:
-        minutes = meeting.minutes
-    except Meeting.minutes.RelatedObjectDoesNotExist:
-        minutes = None
-    context: dict[str, Any] = {
+    mine = selectors.invitation_of(meeting, request.user.organisation_id)
+    minutes = selectors.minutes_of(meeting)
+    context: dict[str, object] = {
         "meeting": meeting,
-        "invitations": invitations,
-        "counts": [(label, counts[value], value) for value, label in Invitation.Response.choices],
+        "invitations": meeting.invitations.all(),
+        "counts": selectors.rsvp_counts(meeting),
         "my_invitation": mine,
-        "can_answer": mine is not None
-        and permissions.can_answer(request.user, mine)
-        and meeting.status == Meeting.Status.SCHEDULED,
+        "can_answer": mine is not None and permissions.can_answer_now(request.user, mine),
         "rsvp_form": RSVPForm(instance=mine) if mine else None,
         "minutes": minutes,
         "can_manage": can_manage,
@@ -223,7 +245,7 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
             "priority_areas": list(ToWorkItemForm.base_fields["priority_area"].queryset),  # type: ignore[attr-defined]
             "document_form": DocumentForm(meeting=meeting),
             "invitees_form": InviteesForm(
-                initial={"organisations": [i.organisation_id for i in invitations]}
+                initial={"organisations": [i.organisation_id for i in meeting.invitations.all()]}
             ),
         }
     return render(request, "meetings/meeting_detail.html", context)
@@ -355,8 +377,7 @@ def agenda_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 
 def agenda_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
+    item = _managed_part(request, AgendaItem, pk)
     form = AgendaItemForm(request.POST or None, instance=AgendaItem.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,25 +396,19 @@ def agenda_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 @require_POST
 def agenda_move(request: AuthenticatedRequest[Person], pk: int, direction: str) -> HttpResponse:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
+    item = _managed_part(request, AgendaItem, pk)
     if direction not in {"up", "down"}:
         raise Http404
     services.agenda_item_move(item=item, actor=request.user, up=direction == "up")
     return _back(item.meeting, "agenda")
 
 
-@require_POST
-def agenda_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
-    return _run(
-        request,
-        item.meeting,
-        lambda: services.agenda_item_remove(item=item, actor=request.user),
-        _("The agenda item was removed."),
-        "agenda",
-    )
+agenda_remove = _removal(
+    AgendaItem,
+    lambda item, actor: services.agenda_item_remove(item=item, actor=actor),
+    gettext_lazy("The agenda item was removed."),
+    "agenda",
+)
 
 
 @require_POST
@@ -403,27 +418,57 @@ def minutes_save(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse
     if not form.is_valid():
         messages.error(request, _("The minutes are empty."))
         return _back(meeting, "minutes")
-    text = form.cleaned_data["text"]
     try:
-        with transaction.atomic():
-            services.minutes_save(
-                meeting=meeting, actor=request.user, text=text, version=form.cleaned_data["version"]
-            )
-    except ConflictError:
-        # Keep what they typed: it is in the message, to merge with the version now shown.
-        messages.error(
-            request,
-            _(
-                "Someone else saved the minutes while you were writing. Nothing was saved. "
-                "Your text, to merge with theirs below: %(text)s"
-            )
-            % {"text": text},
+        services.minutes_save(
+            meeting=meeting,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            version=form.cleaned_data["version"],
         )
+    except ConflictError as error:
+        # minutes_save conflicts only on the meeting's minutes.
+        return _minutes_conflict(request, meeting, form, cast("Minutes", error.current))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The minutes were saved."))
     return _back(meeting, "minutes")
+
+
+def _minutes_conflict(
+    request: AuthenticatedRequest[Person], meeting: Meeting, form: MinutesForm, current: Minutes
+) -> HttpResponse:
+    """Someone saved the minutes meanwhile; nothing was written. As on every versioned form
+    (common.editing.versioned_edit), both texts are shown side by side, and the form keeps the
+    person's text but carries the newer version: saving it again is a deliberate choice to
+    replace what the other person wrote."""
+    yours: str = form.cleaned_data["text"]
+    again = MinutesForm({"text": yours, "version": current.version})
+    again.is_valid()
+    again.add_error(
+        None,
+        _(
+            "Someone else saved the minutes while you were writing. Nothing was saved. "
+            "Compare the two versions below, then save again to keep yours."
+        ),
+    )
+    return render(
+        request,
+        "meetings/minutes_conflict.html",
+        {
+            "meeting": meeting,
+            "form": again,
+            # The shared side-by-side table shows each value on one line; minutes are paragraphs.
+            "conflict": [
+                {
+                    "label": MinutesForm.base_fields["text"].label,
+                    "yours": linebreaksbr(yours, autoescape=True),
+                    "theirs": linebreaksbr(current.text, autoescape=True),
+                    "differs": yours != current.text,
+                }
+            ],
+        },
+    )
 
 
 @require_POST
@@ -470,17 +515,12 @@ def decision_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse
     )
 
 
-@require_POST
-def decision_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
-    return _run(
-        request,
-        decision.meeting,
-        lambda: services.decision_remove(decision=decision, actor=request.user),
-        _("The decision was removed."),
-        "decisions",
-    )
+decision_remove = _removal(
+    Decision,
+    lambda decision, actor: services.decision_remove(decision=decision, actor=actor),
+    gettext_lazy("The decision was removed."),
+    "decisions",
+)
 
 
 @require_POST
@@ -497,23 +537,17 @@ def action_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def action_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
-    return _run(
-        request,
-        action.meeting,
-        lambda: services.action_item_remove(action=action, actor=request.user),
-        _("The action was removed."),
-        "actions",
-    )
+action_remove = _removal(
+    ActionItem,
+    lambda action, actor: services.action_item_remove(action=action, actor=actor),
+    gettext_lazy("The action was removed."),
+    "actions",
+)
 
 
 @require_POST
 def action_to_work_item(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
+    action = _managed_part(request, ActionItem, pk)
     return _submit(
         request,
         action.meeting,
@@ -565,17 +599,12 @@ def document_download(request: AuthenticatedRequest[Person], pk: int) -> FileRes
     return response
 
 
-@require_POST
-def document_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
-    return _run(
-        request,
-        document.meeting,
-        lambda: services.document_remove(document=document, actor=request.user),
-        _("The document was removed."),
-        "documents",
-    )
+document_remove = _removal(
+    Document,
+    lambda document, actor: services.document_remove(document=document, actor=actor),
+    gettext_lazy("The document was removed."),
+    "documents",
+)
 
 
 # --- Calendars ------------------------------------------------------------------------------------
@@ -592,29 +621,14 @@ def meeting_ics(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 @login_not_required
 @never_cache
-def feed(request: Any, token: str) -> HttpResponse:
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's subscription: calendar apps fetch it without logging in, so the address is the
     secret. A wrong or replaced token is simply not found."""
-    subscription = (
-        CalendarFeed.objects.select_related("person")
-        .filter(token=token, person__is_active=True)
-        .first()
+    subscription = get_object_or_404(
+        CalendarFeed.objects.select_related("person"), token=token, person__is_active=True
     )
-    if subscription is None:
-        raise Http404
-    person = subscription.person
-    since = timezone.now() - timedelta(days=365)
-    meetings = (
-        Meeting.objects.visible().filter(ends_at__gte=since).select_related("host_organisation")
-    )
-    meetings = (
-        meetings.for_organisation(person.organisation_id)
-        if person.organisation_id
-        else meetings.none()
-    )
-    body = ical.calendar(
-        meetings.order_by("starts_at"), name=f"{settings.GROUP_NAME} — {_('meetings')}"
-    )
+    meetings = selectors.feed_meetings(subscription.person, timezone.now())
+    body = ical.calendar(meetings, name=f"{settings.GROUP_NAME} — {_('meetings')}")
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

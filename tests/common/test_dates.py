@@ -27,10 +27,12 @@ AHEAD = "Pacific/Kiritimati"  # UTC+14: a viewer already in tomorrow
 BEHIND = "Pacific/Honolulu"  # UTC-10: a viewer still in yesterday
 
 
-def at(zone: str, *wall_clock: int) -> datetime:
-    """The instant when the clocks of `zone` show `wall_clock`, in UTC (so time_machine does not
-    also change the process's own time zone)."""
-    return datetime(*wall_clock, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+def at(
+    zone: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    """The instant when the clocks of `zone` show that wall-clock time, in UTC (so time_machine
+    does not also change the process's own time zone)."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 @pytest.fixture

@@ -56,6 +56,15 @@ class TestScheduling:
         meeting = schedule(secretariat, kind=Meeting.Kind.PRINCIPALS)
         assert "NOTWG" in set(meeting.invitations.values_list("organisation__acronym", flat=True))
 
+    def test_every_member_is_invited_to_a_briefing_to_member_states(self, secretariat):
+        factories.OrganisationFactory(acronym="NOTWG", is_working_group_member=False)
+        factories.OrganisationFactory(
+            acronym="GONE", left_on=timezone.localdate() - timedelta(days=1)
+        )
+        meeting = schedule(secretariat, kind=Meeting.Kind.BRIEFING)
+        invited = set(meeting.invitations.values_list("organisation__acronym", flat=True))
+        assert "NOTWG" in invited and "GONE" not in invited
+
     @pytest.mark.parametrize("who", ["focal_point", "principal", "observer"])
     def test_others_cannot_schedule(self, request, who):
         with pytest.raises(PermissionDenied):
@@ -152,7 +161,9 @@ class TestRecord:
         with pytest.raises(ValidationError):
             services.agenda_publish(meeting=schedule(secretariat), actor=secretariat)
 
-    def test_minutes_go_from_draft_to_circulated_to_approved_and_then_stay(self, secretariat):
+    def test_minutes_go_from_draft_to_circulated_to_approved_and_then_stay(
+        self, secretariat, organisation
+    ):
         meeting = schedule(secretariat)
         minutes = services.minutes_save(meeting=meeting, actor=secretariat, text="We met.")
         services.minutes_save(
@@ -163,7 +174,9 @@ class TestRecord:
             actor=secretariat,
             approval_due_on=timezone.localdate() + timedelta(days=7),
         )
-        assert list(selectors.minutes_awaiting_approval()) == [Minutes.objects.get()]
+        assert list(selectors.minutes_awaiting_approval({organisation.pk})) == [
+            Minutes.objects.get()
+        ]
         services.minutes_approve(meeting=meeting, actor=secretariat)
         with pytest.raises(ValidationError):
             services.minutes_save(
@@ -294,15 +307,15 @@ class TestDue:
         services.rsvp_answer(
             invitation=Invitation.objects.get(meeting=later), actor=focal_point, response="online"
         )
-        assert [i.meeting for i in selectors.rsvps_missing(organisation.pk)] == [soon]
-        assert list(selectors.meetings_soon(organisation.pk, days=14)) == [soon]
+        assert [i.meeting for i in selectors.rsvps_missing({organisation.pk}, now)] == [soon]
+        assert list(selectors.meetings_soon({organisation.pk}, now, days=14)) == [soon]
         action = ActionItem.objects.create(
             meeting=soon,
             text="Send comments",
             owner_organisation=organisation,
             due_on=timezone.localdate() + timedelta(days=5),
         )
-        assert list(selectors.action_items_due(organisation.pk)) == [action]
+        assert list(selectors.action_items_due({organisation.pk}, timezone.localdate())) == [action]
 
 
 def test_venue_times_are_kept_across_daylight_saving(secretariat):

@@ -4,12 +4,14 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
+from pytest_django.asserts import assertTemplateUsed
 
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Decision, Document, Invitation, Meeting, Minutes
@@ -432,3 +434,81 @@ def test_a_colleagues_answer_given_meanwhile_is_not_overwritten(
     )
     assert "Alex Alternate answered for your organisation meanwhile" in response.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).response == "in_person"
+
+
+def test_a_minutes_conflict_shows_both_texts_side_by_side_and_writes_nothing(
+    client, secretariat, meeting
+):
+    first = services.minutes_save(meeting=meeting, actor=secretariat, text="The first draft.")
+    client.force_login(secretariat)
+    opened = client.get(meeting.get_absolute_url()).context["minutes_form"].initial["version"]
+    theirs = services.minutes_save(
+        meeting=meeting,
+        actor=secretariat,
+        text="Theirs: the summary\nof the chair.",
+        version=first.version,
+    )
+    audit_rows = LogEntry.objects.count()
+    url = reverse("meetings:minutes_save", args=[meeting.pk])
+    response = client.post(url, {"text": "Mine: my notes\nof the meeting.", "version": opened})
+    assert response.status_code == 200
+    assertTemplateUsed(response, "meetings/minutes_conflict.html")
+    content = response.content.decode()
+    assert "Mine: my notes<br>of the meeting." in content
+    assert "Theirs: the summary<br>of the chair." in content
+    assert "Nothing was saved" in content
+    # Nothing was written...
+    stored = Minutes.objects.get()
+    assert (stored.text, stored.version) == (theirs.text, theirs.version)
+    assert LogEntry.objects.count() == audit_rows
+    # ...and the form keeps the person's text but carries the newer version: saving it again is
+    # a deliberate choice, and then it is saved.
+    form = response.context["form"]
+    assert form["text"].value() == "Mine: my notes\nof the meeting."
+    assert int(form["version"].value()) == theirs.version
+    client.post(url, {"text": form["text"].value(), "version": form["version"].value()})
+    assert Minutes.objects.get().text == "Mine: my notes\nof the meeting."
+
+
+def test_a_missing_part_is_not_found_before_permission_is_asked(client, focal_point):
+    """One order everywhere: fetch (404), then permission (403), then the input."""
+    client.force_login(focal_point)
+    missing = 999_999
+    for name in (
+        "agenda_edit",
+        "agenda_remove",
+        "decision_remove",
+        "action_remove",
+        "action_to_work_item",
+        "document_remove",
+        "minutes_save",
+    ):
+        assert client.post(reverse(f"meetings:{name}", args=[missing])).status_code == 404, name
+    assert client.post(reverse("meetings:agenda_move", args=[missing, "up"])).status_code == 404
+
+
+def test_an_organiser_removes_a_part_and_is_sent_back_to_where_it_was(
+    client, secretariat, meeting, organisation
+):
+    decision = services.decision_add(meeting=meeting, actor=secretariat, text="Agreed")
+    client.force_login(secretariat)
+    response = client.post(reverse("meetings:decision_remove", args=[decision.pk]))
+    assert response.url == meeting.get_absolute_url() + "#decisions"
+    assert not Decision.objects.exists()
+
+
+def test_answers_are_offered_and_taken_only_while_the_meeting_is_scheduled(
+    client, focal_point, meeting
+):
+    client.force_login(focal_point)
+    assert client.get(meeting.get_absolute_url()).context["can_answer"]
+    Meeting.objects.filter(pk=meeting.pk).update(status="cancelled")
+    assert not client.get(meeting.get_absolute_url()).context["can_answer"]
+    # Posting anyway is explained (the person may answer; the meeting takes no answers).
+    response = client.post(
+        reverse("meetings:rsvp", args=[meeting.pk]), {"response": "online"}, follow=True
+    )
+    assert "Answers are taken for scheduled meetings only." in response.content.decode()
+    assert Invitation.objects.get(
+        meeting=meeting, organisation=focal_point.organisation
+    ).response == ("no_answer")
