@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms import BaseForm
 
 
 class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]  # for any model
@@ -19,3 +21,12 @@ class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]  # for any 
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+def narrow_choices(form: BaseForm, **querysets: QuerySet[Any]) -> None:
+    """Limit what a form's model-choice fields offer (and accept), by field name; a field the
+    form does not have is left alone, so one call serves forms that show fewer fields."""
+    for name, queryset in querysets.items():
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = queryset

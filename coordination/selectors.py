@@ -69,6 +69,16 @@ def people_list(*, search: str = "") -> QuerySet[Person]:
     return people
 
 
+def assignable_people() -> QuerySet[Person]:
+    """Who can present, own an action or own an item: active people of an organisation."""
+    return (
+        Person.objects.filter(is_active=True)
+        .exclude(organisation=None)
+        .select_related("organisation")
+        .order_by("full_name")
+    )
+
+
 def open_invitations() -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)

@@ -8,10 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import VersionedModelForm
-from coordination.models import Organisation, Person
+from common.forms import VersionedModelForm, narrow_choices
+from coordination.models import Organisation
+from coordination.selectors import assignable_people
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
-from meetings.services import MEETING_FIELDS
+from meetings.services import AGENDA_FIELDS, MEETING_FIELDS
 from workplans.models import PriorityArea, WorkItem
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -131,30 +132,16 @@ class RSVPForm(forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = [
-            "title",
-            "presenter_organisation",
-            "presenter",
-            "duration_minutes",
-            "notes",
-            "work_item",
-        ]
+        fields = list(AGENDA_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, queryset in (
-            ("presenter_organisation", Organisation.objects.current()),
-            (
-                "presenter",
-                Person.objects.filter(is_active=True)
-                .exclude(organisation=None)
-                .order_by("full_name"),
-            ),
-        ):
-            field = self.fields[name]
-            if isinstance(field, forms.ModelChoiceField):
-                field.queryset = queryset
+        narrow_choices(
+            self,
+            presenter_organisation=Organisation.objects.current(),
+            presenter=assignable_people(),
+        )
         work_item = self.fields["work_item"]
         if isinstance(work_item, forms.ModelChoiceField):
             horizon = timezone.localdate() + timedelta(days=365)
@@ -188,18 +175,9 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, queryset in (
-            ("owner_organisation", Organisation.objects.current()),
-            (
-                "owner",
-                Person.objects.filter(is_active=True)
-                .exclude(organisation=None)
-                .order_by("full_name"),
-            ),
-        ):
-            field = self.fields[name]
-            if isinstance(field, forms.ModelChoiceField):
-                field.queryset = queryset
+        narrow_choices(
+            self, owner_organisation=Organisation.objects.current(), owner=assignable_people()
+        )
 
 
 class PriorityAreaChoiceField(forms.ModelChoiceField):

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import VersionedModelForm
+from common.forms import VersionedModelForm, narrow_choices
 from coordination.models import Organisation, Person
+from coordination.selectors import assignable_people
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 from workplans.permissions import organisation_ids_of
 from workplans.services import (
@@ -68,27 +69,19 @@ class WorkItemForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = bool(self.instance.pk)
         plan = plan or (self.instance.priority_area.plan if self.instance.pk else None)
-        if plan is not None and "priority_area" in self.fields:
-            self._narrow("priority_area", plan.priority_areas.all())
-        if "lead_organisation" in self.fields:
-            self._narrow("lead_organisation", Organisation.objects.current())
-            self._narrow("contributing_organisations", Organisation.objects.current())
-        self._narrow(
-            "owner",
-            Person.objects.filter(is_active=True)
-            .exclude(organisation=None)
-            .select_related("organisation")
-            .order_by("organisation__acronym", "full_name"),
+        if plan is not None:
+            narrow_choices(self, priority_area=plan.priority_areas.all())
+        narrow_choices(
+            self,
+            lead_organisation=Organisation.objects.current(),
+            contributing_organisations=Organisation.objects.current(),
+            # Grouped by organisation in the drop-down (PersonChoiceField).
+            owner=assignable_people().order_by("organisation__acronym", "full_name"),
         )
         if "owner" in self.fields:
             self.fields["owner"].help_text = _(
                 "A person of the lead or a contributing organisation."
             )
-
-    def _narrow(self, name: str, queryset: Any) -> None:
-        field = self.fields.get(name)
-        if isinstance(field, forms.ModelChoiceField):
-            field.queryset = queryset
 
 
 class MemberWorkItemForm(WorkItemForm):
@@ -99,12 +92,10 @@ class MemberWorkItemForm(WorkItemForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._narrow(
-            "owner",
-            Person.objects.filter(
-                is_active=True, organisation_id__in=organisation_ids_of(self.instance)
-            )
-            .select_related("organisation")
+        narrow_choices(
+            self,
+            owner=assignable_people()
+            .filter(organisation_id__in=organisation_ids_of(self.instance))
             .order_by("organisation__acronym", "full_name"),
         )
 
