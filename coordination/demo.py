@@ -344,6 +344,11 @@ def load_demo_group() -> dict[str, int]:
         Person.Role.SECRETARIAT,
         coordinator,
     )
+    # The demo secretariat reaches the Django admin, where chair terms are recorded for now;
+    # without Django model permissions it sees only what the secretariat's rules allow there.
+    written["people"] += Person.objects.filter(
+        email=demo_email("secretariat"), is_staff=False
+    ).update(is_staff=True)
     person(demo_email("observer"), "Observer (demo)", Person.Role.OBSERVER, None)
     for acronym, organisation in organisations.items():
         person(

@@ -103,3 +103,12 @@ def test_staff_outside_the_secretariat_cannot_add_a_term(client, focal_point, or
     response = client.post(reverse("admin:coordination_chairterm_add"), term_form(organisation))
     assert response.status_code == 403
     assert not ChairTerm.objects.exists()
+
+
+def test_a_secretariat_with_admin_access_but_no_model_permissions_records_a_term(
+    client, secretariat, organisation
+):
+    Person.objects.filter(pk=secretariat.pk).update(is_staff=True, is_superuser=False)
+    client.force_login(secretariat)
+    assert client.get(reverse("admin:coordination_chairterm_add")).status_code == 200
+    assert client.get(reverse("admin:coordination_organisation_changelist")).status_code == 403
