@@ -101,12 +101,13 @@ def _submit(
     form: BaseForm,
     *,
     anchor: str,
-    invalid: str,
+    invalid: StrOrPromise,
     run: Callable[[dict[str, Any]], object],
-    done: str,
+    done: StrOrPromise,
 ) -> HttpResponse:
     """A form posted from the meeting page: invalid input or a refusal becomes a message there."""
     if not form.is_valid():
+        invalid = str(invalid)
         messages.error(
             request, invalid % {"errors": _errors(form)} if "%(errors)s" in invalid else invalid
         )
@@ -130,6 +131,34 @@ def _run(
     else:
         messages.success(request, done)
     return _back(meeting, anchor)
+
+
+def _addition(
+    make_form: Callable[[AuthenticatedRequest[Person], Meeting], BaseForm],
+    add: Callable[[Meeting, Person, dict[str, Any]], object],
+    *,
+    anchor: str,
+    invalid: StrOrPromise,
+    done: StrOrPromise,
+) -> Callable[[AuthenticatedRequest[Person], int], HttpResponse]:
+    """The view of a form posted from the meeting page by its organisers (add an agenda item,
+    a decision, an action, a document; set the invitees; circulate the minutes): fetch the
+    meeting, check the organiser, validate, call the service, go back to that part."""
+
+    @require_POST
+    def view(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+        meeting = _managed_meeting(request, pk)
+        return _submit(
+            request,
+            meeting,
+            make_form(request, meeting),
+            anchor=anchor,
+            invalid=invalid,
+            run=lambda data: add(meeting, request.user, data),
+            done=done,
+        )
+
+    return view
 
 
 def _removal(
@@ -311,20 +340,15 @@ def meeting_status(request: AuthenticatedRequest[Person], pk: int, action: str) 
     return _run(request, meeting, lambda: service(meeting=meeting, actor=request.user), done)
 
 
-@require_POST
-def invitees_set(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _submit(
-        request,
-        meeting,
-        InviteesForm(request.POST),
-        anchor="rsvps",
-        invalid=_("Choose organisations from the list."),
-        run=lambda data: services.invitations_set(
-            meeting=meeting, actor=request.user, organisations=data["organisations"]
-        ),
-        done=_("The invited organisations were updated."),
-    )
+invitees_set = _addition(
+    lambda request, meeting: InviteesForm(request.POST),
+    lambda meeting, actor, data: services.invitations_set(
+        meeting=meeting, actor=actor, organisations=data["organisations"]
+    ),
+    anchor="rsvps",
+    invalid=gettext_lazy("Choose organisations from the list."),
+    done=gettext_lazy("The invited organisations were updated."),
+)
 
 
 @require_POST
@@ -362,18 +386,13 @@ def rsvp(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 # --- Agenda, minutes, decisions, actions -----------------------------------------------------------
 
 
-@require_POST
-def agenda_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _submit(
-        request,
-        meeting,
-        AgendaItemForm(request.POST),
-        anchor="agenda",
-        invalid=_("The agenda item was not added: %(errors)s"),
-        run=lambda data: services.agenda_item_add(meeting=meeting, actor=request.user, **data),
-        done=_("The agenda item was added."),
-    )
+agenda_add = _addition(
+    lambda request, meeting: AgendaItemForm(request.POST),
+    lambda meeting, actor, data: services.agenda_item_add(meeting=meeting, actor=actor, **data),
+    anchor="agenda",
+    invalid=gettext_lazy("The agenda item was not added: %(errors)s"),
+    done=gettext_lazy("The agenda item was added."),
+)
 
 
 def agenda_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
@@ -471,20 +490,15 @@ def _minutes_conflict(
     )
 
 
-@require_POST
-def minutes_circulate(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _submit(
-        request,
-        meeting,
-        CirculateForm(request.POST),
-        anchor="minutes",
-        invalid=_("Give the date by which the minutes are to be approved."),
-        run=lambda data: services.minutes_circulate(
-            meeting=meeting, actor=request.user, approval_due_on=data["approval_due_on"]
-        ),
-        done=_("The minutes are circulated for approval."),
-    )
+minutes_circulate = _addition(
+    lambda request, meeting: CirculateForm(request.POST),
+    lambda meeting, actor, data: services.minutes_circulate(
+        meeting=meeting, actor=actor, approval_due_on=data["approval_due_on"]
+    ),
+    anchor="minutes",
+    invalid=gettext_lazy("Give the date by which the minutes are to be approved."),
+    done=gettext_lazy("The minutes are circulated for approval."),
+)
 
 
 @require_POST
@@ -499,20 +513,15 @@ def minutes_approve(request: AuthenticatedRequest[Person], pk: int) -> HttpRespo
     )
 
 
-@require_POST
-def decision_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _submit(
-        request,
-        meeting,
-        DecisionForm(request.POST),
-        anchor="decisions",
-        invalid=_("Write the decision."),
-        run=lambda data: services.decision_add(
-            meeting=meeting, actor=request.user, text=data["text"]
-        ),
-        done=_("The decision was recorded."),
-    )
+decision_add = _addition(
+    lambda request, meeting: DecisionForm(request.POST),
+    lambda meeting, actor, data: services.decision_add(
+        meeting=meeting, actor=actor, text=data["text"]
+    ),
+    anchor="decisions",
+    invalid=gettext_lazy("Write the decision."),
+    done=gettext_lazy("The decision was recorded."),
+)
 
 
 decision_remove = _removal(
@@ -523,18 +532,13 @@ decision_remove = _removal(
 )
 
 
-@require_POST
-def action_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _submit(
-        request,
-        meeting,
-        ActionItemForm(request.POST),
-        anchor="actions",
-        invalid=_("The action was not added: %(errors)s"),
-        run=lambda data: services.action_item_add(meeting=meeting, actor=request.user, **data),
-        done=_("The action was recorded."),
-    )
+action_add = _addition(
+    lambda request, meeting: ActionItemForm(request.POST),
+    lambda meeting, actor, data: services.action_item_add(meeting=meeting, actor=actor, **data),
+    anchor="actions",
+    invalid=gettext_lazy("The action was not added: %(errors)s"),
+    done=gettext_lazy("The action was recorded."),
+)
 
 
 action_remove = _removal(
@@ -564,24 +568,19 @@ def action_to_work_item(request: AuthenticatedRequest[Person], pk: int) -> HttpR
 # --- Documents ------------------------------------------------------------------------------------
 
 
-@require_POST
-def document_upload(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _submit(
-        request,
-        meeting,
-        DocumentForm(request.POST, request.FILES, meeting=meeting),
-        anchor="documents",
-        invalid=_("The document was not attached: %(errors)s"),
-        run=lambda data: services.document_upload(
-            meeting=meeting,
-            actor=request.user,
-            upload=data["file"],
-            title=data["title"],
-            agenda_item=data["agenda_item"],
-        ),
-        done=_("The document was attached."),
-    )
+document_upload = _addition(
+    lambda request, meeting: DocumentForm(request.POST, request.FILES, meeting=meeting),
+    lambda meeting, actor, data: services.document_upload(
+        meeting=meeting,
+        actor=actor,
+        upload=data["file"],
+        title=data["title"],
+        agenda_item=data["agenda_item"],
+    ),
+    anchor="documents",
+    invalid=gettext_lazy("The document was not attached: %(errors)s"),
+    done=gettext_lazy("The document was attached."),
+)
 
 
 def document_download(request: AuthenticatedRequest[Person], pk: int) -> FileResponse:
