@@ -127,7 +127,7 @@ def item_detail(pk: int) -> WorkItem:
 
 @dataclass
 class TimelineEntry:
-    at: Any
+    at: datetime
     kind: str  # "update" or "change"
     update: ProgressUpdate | None = None
     change: LogEntry | None = None
