@@ -74,6 +74,17 @@ class Registry(Generic[T]):
                 resolved = self._resolved = tuple(import_string(e.path) for e in ordered)
         return resolved
 
+    def __contains__(self, path: object) -> bool:
+        return path in self._entries
+
+    def named(self, path: str) -> T:
+        """The entry added under `path`; LookupError for a path nobody added (a path read from
+        the database is never imported unless an app registered it)."""
+        if path not in self._entries:
+            raise LookupError(f"{path} is not in the {self.name} registry")
+        entry: T = import_string(path)
+        return entry
+
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries())
 
@@ -180,8 +191,26 @@ dashboard_blocks: Registry[DashboardBlock] = Registry("dashboard blocks")
 digest_sections: Registry[DigestSection] = Registry("digest sections")
 demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 backlinks: Registry[BacklinkSource] = Registry("backlinks")
+# The functions that turn an outbox event into notifications (notifications.contract.record).
+event_handlers: Registry[Callable[..., object]] = Registry("event handlers")
 email_kinds: Registry[EmailKind] = Registry("email kinds")
 send_hooks: Registry[SendHook] = Registry("send hooks")
 preference_defaults: Registry[PreferenceDefaults] = Registry("preference defaults")
 # Who may read the delivery log and send failed emails again (coordination knows the roles).
 delivery_log_readers: Registry[AccessRule] = Registry("delivery log readers")
+
+
+@dataclass(frozen=True)
+class Status:
+    """One line of the system status page: what is checked, whether it is well, what to do."""
+
+    name: str
+    ok: bool
+    detail: str
+    advice: str
+
+
+StatusCheck = Callable[[], Status]
+"""Checks one service the site relies on (cache, broker, mail), quickly: the page calls each."""
+
+status_checks: Registry[StatusCheck] = Registry("status checks")

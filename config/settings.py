@@ -247,7 +247,12 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # --- Celery -----------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"max_retries": 2}
+# A request hands work to the broker once, without retrying (notifications.tasks._hand_over):
+# with the broker down it answers at once and the beat catches up from the database.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"max_retries": 0}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # An unreachable host (not only a refused port) costs at most a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 1
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker: messages are files in one folder that the web, worker and beat share.
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -284,6 +289,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": DIGEST_CHECK_SECONDS,
     },
     "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60},
+    "relay-events": {"task": "notifications.tasks.relay_events", "schedule": 60},
 }
 
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------

@@ -16,4 +16,5 @@ class CoordinationConfig(AppConfig):
         registry.delivery_log_readers.add("coordination.permissions.is_secretariat")
         registry.preference_defaults.add("coordination.notify.preference_defaults")
         registry.email_kinds.add("coordination.notify.INVITATION")
+        registry.event_handlers.add("coordination.notify.invitation_email")
         registry.send_hooks.add("coordination.send_hooks.INVITATION_LINK_HOOK")

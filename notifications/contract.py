@@ -1,19 +1,21 @@
 """notifications' public contract: the one module other apps import from notifications.
 
-An app decides whom to tell of its own events, with which template and subject, and calls
-`notify` (people with an account: an in-app notification and, if they want it, an email) or
-`email` (an address without an account: an invitation to join). Both record Delivery rows in the
-caller's transaction; a worker sends them once it commits. If the broker cannot be reached that
-is logged, and the beat's next sweep sends them: no page waits for the mail server or Redis.
+A service records an event in the outbox with `record(handler, **ids)`, inside its own
+transaction. After the commit a worker runs the handler (a function of the app's `notify.py`):
+it decides whom to tell, with which template and subject, and calls `notify` (people with an
+account: an in-app notification and, if they want it, an email) or `email` (an address without an
+account: an invitation to join). Those write one Delivery row per email, rendered in the reader's
+language and time zone, and a worker sends them. No request renders an email or waits for the
+broker or the mail server: if the broker is down, the beat relays the events and sweeps the
+emails once it is back.
 
 This module imports no other app: people are whatever `settings.AUTH_USER_MODEL` is, read
-through `common.people.Recipient`; an app's email kinds, digest sections and send hooks reach
-notifications through `common.registry`.
+through `common.people.Recipient`; an app's event handlers, email kinds, digest sections and send
+hooks reach notifications through `common.registry`.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,19 +23,19 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 
+from common import registry
 from common.people import Recipient
 from notifications.delivery import NothingToSend
 from notifications.emails import build_delivery
-from notifications.models import Delivery, Notification, Preference
+from notifications.models import Delivery, Event, Notification, Preference
 from notifications.services import preference_reschedule
-from notifications.tasks import queue_sending
+from notifications.tasks import queue_events, queue_sending
 from notifications.unsubscribe import unsubscribe_url
-
-logger = logging.getLogger(__name__)
 
 __all__ = ["NothingToSend", "email", "muted", "notify", "record", "schedule_changed"]
 
@@ -165,16 +167,18 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def record(function: Callable[..., Any], **kwargs: Any) -> None:
-    """Record a notification now, inside the caller's transaction, so that it commits (or rolls
-    back) with the change it announces; its sending is queued once that commits.
+def record(handler: Callable[..., object], **payload: int | str | None) -> None:
+    """Record an event in the outbox, inside the caller's transaction, so that it exists exactly
+    when the change it announces does; a worker runs `handler(**payload)` after the commit.
 
-    A failure to record is logged and never breaks the caller's change: it runs in a savepoint.
+    `handler` is a function of the app's `notify.py` registered in
+    `common.registry.event_handlers`; `payload` names objects by id (the worker reads them as
+    they are then). The request renders nothing and never waits for the broker.
     """
     if _muted.get():
         return
-    try:
-        with transaction.atomic():
-            function(**kwargs)
-    except Exception:
-        logger.exception("Could not record the notification %s(%s)", function.__name__, kwargs)
+    path = f"{handler.__module__}.{handler.__qualname__}"
+    if path not in registry.event_handlers:
+        raise ImproperlyConfigured(f"{path} is not registered in common.registry.event_handlers")
+    event = Event.objects.create(handler=path, payload=payload)
+    transaction.on_commit(lambda: queue_events([event.pk]))

@@ -202,3 +202,43 @@ def kind_label(kind: str) -> str:
         return str(_("Digest"))
     labels = {declared.code: declared.label for declared in registry.email_kinds}
     return str(labels.get(kind, kind))
+
+
+class Event(models.Model):
+    """The outbox: something an app asked notifications to tell people about.
+
+    Written in the same transaction as the change it announces (so it exists exactly when the
+    change does), handed to a worker after the commit, and processed there: the app's handler
+    decides the recipients and renders one email per person in their language and time zone.
+    A request never renders emails and never waits for the broker; the beat's relay picks up
+    whatever was not handed over.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # The dotted path of the app's handler (common.registry.event_handlers) and its arguments.
+    handler = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # The process working on it (the same claim as a Delivery's): see notifications.outbox.
+    claim = models.UUIDField(null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="event_due")]
+
+    def __str__(self) -> str:
+        return f"{self.handler}({self.payload})"

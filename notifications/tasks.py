@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
-from notifications import delivery, digests, services
+from notifications import delivery, digests, outbox, services
 
 logger = logging.getLogger(__name__)
 
 
+def _hand_over(task: Task[..., object], ids: list[int], what: str) -> None:
+    """One attempt to hand `ids` to a worker, without retrying or waiting (a request may be the
+    caller): if the broker is down, the rows wait in the database for the beat's next run."""
+    try:
+        task.apply_async(args=(ids,), retry=False)
+    except Exception as error:
+        logger.warning(
+            "Could not hand %s %s to a worker (%s); the beat picks them up", len(ids), what, error
+        )
+
+
 def queue_sending(ids: list[int]) -> None:
     """Hand recorded emails to a worker; if the broker is down, the beat's sweep sends them."""
-    try:
-        send_deliveries.delay(ids)
-    except Exception:
-        logger.warning(
-            "Could not queue %s emails; the next sweep of the beat sends them",
-            len(ids),
-            exc_info=True,
-        )
+    _hand_over(send_deliveries, ids, "emails")
+
+
+def queue_events(ids: list[int]) -> None:
+    """Hand outbox events to a worker; if the broker is down, the beat's relay processes them."""
+    _hand_over(process_events, ids, "outbox events")
 
 
 @shared_task(acks_late=True)
@@ -53,6 +62,19 @@ def sweep_deliveries() -> tuple[int, int]:
     everything due (new rows nobody could queue, retries whose time has come) is sent."""
     delivery.release_abandoned()
     return delivery.deliver()
+
+
+@shared_task(acks_late=True)
+def process_events(ids: list[int] | None = None) -> tuple[int, int]:
+    """Turn outbox events into notifications (these, or every one that is due)."""
+    return outbox.process_due(ids)
+
+
+@shared_task(acks_late=True)
+def relay_events() -> tuple[int, int]:
+    """The beat's relay: every event still waiting (recorded while the broker was down, or whose
+    worker died) is processed; a claim keeps two relays from processing one event twice."""
+    return outbox.process_due()
 
 
 @shared_task

@@ -15,3 +15,4 @@ class WorkplansConfig(AppConfig):
         registry.digest_sections.add("workplans.digest.WORK_ITEMS")
         registry.demo_loaders.add("workplans.demo.load_work_plan", order=20)
         registry.email_kinds.add("workplans.notify.ITEM_ASSIGNED")
+        registry.event_handlers.add("workplans.notify.item_assigned")

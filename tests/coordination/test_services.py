@@ -273,7 +273,7 @@ class TestInvitations:
         def broker_down(*args, **kwargs):
             raise OperationalError("Connection refused")
 
-        monkeypatch.setattr(tasks.send_deliveries, "delay", broker_down)
+        monkeypatch.setattr(tasks.send_deliveries, "apply_async", broker_down)
         with django_capture_on_commit_callbacks(execute=True):
             services.invitation_create(
                 actor=secretariat,
@@ -295,7 +295,7 @@ class TestInvitations:
         from notifications.models import Delivery
 
         monkeypatch.setattr(
-            tasks.send_deliveries, "delay", lambda *a, **k: None
+            tasks.send_deliveries, "apply_async", lambda *a, **k: None
         )  # nothing sends yet
         with django_capture_on_commit_callbacks(execute=True):
             invitation = services.invitation_create(
@@ -342,7 +342,7 @@ class TestInvitationEmails:
         from notifications import delivery, tasks
 
         monkeypatch.setattr(
-            tasks.send_deliveries, "delay", lambda *a, **k: None
+            tasks.send_deliveries, "apply_async", lambda *a, **k: None
         )  # the broker is away
         with django_capture_on_commit_callbacks(execute=True):
             invitation = services.invitation_create(
@@ -364,7 +364,7 @@ class TestInvitationEmails:
         from notifications import delivery, tasks
         from notifications.models import Delivery
 
-        monkeypatch.setattr(tasks.send_deliveries, "delay", lambda *a, **k: None)
+        monkeypatch.setattr(tasks.send_deliveries, "apply_async", lambda *a, **k: None)
         with django_capture_on_commit_callbacks(execute=True):
             invitation = services.invitation_create(
                 actor=secretariat,

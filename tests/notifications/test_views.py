@@ -229,7 +229,7 @@ def test_pages_work_when_the_broker_is_down_and_the_sweep_sends_later(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.send_deliveries, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_deliveries, "apply_async", broker_down)
     client.force_login(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("meetings:meeting_status", args=[meeting.pk, "publish"]))

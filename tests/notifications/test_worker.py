@@ -122,7 +122,7 @@ def test_the_worker_sends_an_invitation_from_the_database(
     from notifications import tasks
 
     monkeypatch.setattr(
-        tasks.send_deliveries, "delay", lambda *a, **k: None
+        tasks.send_deliveries, "apply_async", lambda *a, **k: None
     )  # the worker sends it, not this process
     invitation = services.invitation_create(
         actor=secretariat,
