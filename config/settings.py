@@ -290,6 +290,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60},
     "relay-events": {"task": "notifications.tasks.relay_events", "schedule": 60},
+    "heartbeat": {"task": "notifications.tasks.heartbeat", "schedule": 60},
 }
 
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------

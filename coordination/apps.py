@@ -17,4 +17,6 @@ class CoordinationConfig(AppConfig):
         registry.preference_defaults.add("coordination.notify.preference_defaults")
         registry.email_kinds.add("coordination.notify.INVITATION")
         registry.event_handlers.add("coordination.notify.invitation_email")
+        # The kernel's own line of the status page comes first (common.status).
+        registry.status_checks.add("common.status.database", order=0)
         registry.send_hooks.add("coordination.send_hooks.INVITATION_LINK_HOOK")

@@ -59,6 +59,11 @@ def can_manage_chair_terms(user: AnyUser) -> bool:
     return is_secretariat(user)
 
 
+def can_see_system_status(user: AnyUser) -> bool:
+    """The database, cache, broker, worker, beat, outbox and emails at a glance."""
+    return is_secretariat(user)
+
+
 def requires_two_factor(user: AnyUser) -> bool:
     required = set(settings.MFA_REQUIRED_FOR)
     if not user.is_authenticated:

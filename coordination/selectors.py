@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from common import registry
 from common.dates import group_today
-from common.registry import Block
+from common.registry import Block, Status
 from coordination.models import ChairTerm, Invitation, Organisation, Person
 
 DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL]
@@ -18,6 +18,11 @@ def dashboard_blocks(person: Person) -> list[Block]:
     """What each app shows this person on the dashboard (common.registry), in order."""
     blocks = [b for block in registry.dashboard_blocks if (b := block(person)) is not None]
     return sorted(blocks, key=lambda block: block.order)
+
+
+def system_status() -> list[Status]:
+    """Every line of the system status page (common.registry.status_checks), in order."""
+    return [check() for check in registry.status_checks]
 
 
 def current_chair_term() -> ChairTerm | None:

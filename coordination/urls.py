@@ -20,4 +20,5 @@ urlpatterns = [
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("profile/", views.profile, name="profile"),
     path("history/", views.audit_log, name="audit_log"),
+    path("status/", views.system_status, name="system_status"),
 ]

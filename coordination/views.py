@@ -299,6 +299,17 @@ def audit_log(request: AuthenticatedRequest[Person]) -> HttpResponse:
     )
 
 
+@never_cache
+def system_status(request: AuthenticatedRequest[Person]) -> HttpResponse:
+    require(permissions.can_see_system_status(request.user))
+    lines = selectors.system_status()
+    return render(
+        request,
+        "coordination/system_status.html",
+        {"lines": lines, "all_ok": all(line.ok for line in lines)},
+    )
+
+
 def email_managed_by_secretariat(request: AuthenticatedRequest[Person]) -> HttpResponse:
     return render(request, "coordination/email_managed.html", status=404)
 

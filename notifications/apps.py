@@ -1,9 +1,36 @@
 from __future__ import annotations
 
+from celery.signals import beat_init, before_task_publish
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from common import registry
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        for check in ("broker", "worker", "beat_tick", "events", "deliveries", "digests"):
+            registry.status_checks.add(f"notifications.status.{check}", order=20)
+        # The beat records its tick from its own process, so that a stopped worker does not
+        # hide a running beat (and the other way round).
+        beat_init.connect(_beat_started, weak=False)
+        before_task_publish.connect(_beat_ticked, weak=False)
+
+
+_in_beat = False
+
+
+def _beat_started(**kwargs: object) -> None:
+    global _in_beat  # set once, in the beat's own process
+    _in_beat = True
+
+
+def _beat_ticked(**kwargs: object) -> None:
+    if _in_beat:
+        # Imported here: models cannot be imported while the app registry loads.
+        from notifications.status import beat
+
+        beat("beat")

@@ -242,3 +242,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handler}({self.payload})"
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it is alive: the worker ("worker"), the beat
+    ("beat") and the digest run ("digests"). Read by the system status page."""
+
+    name = models.CharField(max_length=30, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -7,7 +7,7 @@ import logging
 from celery import Task, shared_task
 from django.utils import timezone
 
-from notifications import delivery, digests, outbox, services
+from notifications import delivery, digests, outbox, services, status
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def queue_due_digests() -> int:
     """The beat's tick: give new people their preferences, then one task per batch of people
     whose digest time has passed. Safe to run twice: the batches claim in the database."""
     now = timezone.now()
+    status.beat("digests")
     services.ensure_preferences(now)
     ids = digests.due_person_ids(now)
     for batch in digests.batches(ids):
@@ -75,6 +76,12 @@ def relay_events() -> tuple[int, int]:
     """The beat's relay: every event still waiting (recorded while the broker was down, or whose
     worker died) is processed; a claim keeps two relays from processing one event twice."""
     return outbox.process_due()
+
+
+@shared_task(acks_late=True)
+def heartbeat() -> None:
+    """The beat asks every minute: the worker that runs it is alive (the status page)."""
+    status.beat("worker")
 
 
 @shared_task
