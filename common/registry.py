@@ -51,7 +51,8 @@ class Registry(Generic[T]):
         self.name = name
         self._entries: dict[str, _Entry] = {}
         self._resolved: tuple[T, ...] | None = None
-        self._lock = threading.Lock()
+        # Re-entrant: an entry's module may read its own registry while it is being imported.
+        self._lock = threading.RLock()
 
     def add(self, path: str, *, order: int = 100) -> None:
         """Add the object at `path` (idempotent: adding a path again keeps the first)."""
@@ -108,7 +109,6 @@ class DashboardBlock(Protocol):
 class Block:
     template: str
     context: dict[str, Any]
-    order: int = 100
 
 
 class DigestLine(TypedDict):
@@ -173,7 +173,7 @@ class Backlink:
     url: str
 
 
-BacklinkSource = Callable[[Any], list[Backlink]]
+BacklinkSource = Callable[[object], list[Backlink]]
 """For an object of another app (a work item), the objects of this app that refer to it; a fixed
 number of queries."""
 

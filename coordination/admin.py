@@ -192,7 +192,9 @@ class ChairTermAdmin(admin.ModelAdmin):
         return permissions.can_manage_chair_terms(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_manage_chair_terms(request.user)
+        # A term is history (and the rights it gave are in the audit trail): it is corrected
+        # through the service, never deleted around it.
+        return False
 
     def save_model(
         self, request: HttpRequest, obj: ChairTerm, form: ChairTermAdminForm, change: bool

@@ -143,6 +143,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
         PRINCIPAL = "principal", _("Principal")
         OBSERVER = "observer", _("Observer")
 
+    # The people who keep the work moving, for their organisation or for the group: they hear
+    # of everything that needs them, and daily, until they choose otherwise.
+    ACTING_ROLES = frozenset({Role.SECRETARIAT, Role.FOCAL_POINT, Role.ALTERNATE})
+
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     organisation = models.ForeignKey(

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import group_time_zone
+from common.people import Recipient
 from common.registry import EmailKind
 from coordination.models import Invitation, Person
 from notifications import contract
@@ -32,14 +34,16 @@ def invitation_email(*, invitation_id: int) -> int | None:
         template="coordination/email/invitation",
         context={"invitation": invitation, "url": INVITATION_LINK},
         language=getattr(invitation.invited_by, "language", None),
+        # Its reader has no profile yet: the expiry is shown on the group's clock.
+        time_zone=group_time_zone().key,
         subject=(INVITATION_SUBJECT, invitation.pk),
     )
 
 
-def preference_defaults(person: Any) -> dict[str, Any]:
+def preference_defaults(person: Recipient) -> dict[str, Any]:
     """The people who keep things moving hear daily; principals and observers weekly, and
     observers only through their digest."""
-    if person.role in {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}:
+    if person.role in Person.ACTING_ROLES:
         return {"frequency": "daily", "immediate": True}
     if person.role == Person.Role.PRINCIPAL:
         return {"frequency": "weekly", "immediate": True}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
@@ -15,14 +17,30 @@ DIRECTORY_ROLES = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.P
 
 
 def dashboard_blocks(person: Person) -> list[Block]:
-    """What each app shows this person on the dashboard (common.registry), in order."""
-    blocks = [b for block in registry.dashboard_blocks if (b := block(person)) is not None]
-    return sorted(blocks, key=lambda block: block.order)
+    """What each app shows this person on the dashboard, in the order the apps registered."""
+    return [b for block in registry.dashboard_blocks if (b := block(person)) is not None]
 
 
 def system_status() -> list[Status]:
     """Every line of the system status page (common.registry.status_checks), in order."""
     return [check() for check in registry.status_checks]
+
+
+@dataclass
+class GroupAtAGlance:
+    member_count: int
+    working_group: list[Organisation]
+
+
+def group_at_a_glance() -> GroupAtAGlance:
+    """How many members the group has today, and which of them form the Working Group."""
+    members = list(
+        Organisation.objects.current().only("acronym", "slug", "name", "is_working_group_member")
+    )
+    return GroupAtAGlance(
+        member_count=len(members),
+        working_group=[o for o in members if o.is_working_group_member],
+    )
 
 
 def current_chair_term() -> ChairTerm | None:

@@ -40,15 +40,15 @@ from coordination.models import Invitation, Organisation, Person
 
 
 def dashboard(request: AuthenticatedRequest[Person]) -> HttpResponse:
-    organisations = selectors.member_directory()
+    group = selectors.group_at_a_glance()
     return render(
         request,
         "coordination/dashboard.html",
         {
             "organisation": request.user.organisation,
             "chair_term": selectors.current_chair_term(),
-            "member_count": len(organisations),
-            "working_group": [o for o in organisations if o.is_working_group_member],
+            "member_count": group.member_count,
+            "working_group": group.working_group,
             "is_chair": permissions.is_chair(request.user),
             "panels": [
                 render_to_string(block.template, block.context, request)
@@ -145,8 +145,8 @@ def person_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespons
 
 
 def person_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    require(permissions.can_manage_members(request.user))
     person = get_object_or_404(Person, pk=pk)
+    require(permissions.can_manage_members(request.user))
 
     def save(**changes: Any) -> Model:
         return services.person_update(person=person, actor=request.user, **changes)
@@ -202,8 +202,8 @@ def invitation_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
 
 @require_POST
 def invitation_resend(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
+    require(permissions.can_manage_members(request.user))
     try:
         services.invitation_resend(invitation=invitation, actor=request.user)
     except ValidationError as error:
@@ -215,8 +215,8 @@ def invitation_resend(request: AuthenticatedRequest[Person], pk: int) -> HttpRes
 
 @require_POST
 def invitation_revoke(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    require(permissions.can_manage_members(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
+    require(permissions.can_manage_members(request.user))
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user)
     except ValidationError as error:

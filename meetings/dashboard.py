@@ -25,5 +25,4 @@ def my_organisation_meetings(person: Person) -> Block | None:
             "next_meetings": list(selectors.meetings_soon(mine, now, days=NEXT_MEETINGS_DAYS)[:6]),
             "rsvps_owed": list(selectors.rsvps_missing(mine, now)[:10]),
         },
-        order=20,
     )

@@ -7,7 +7,7 @@ organisations of a batch at once; a section only groups the rows by organisation
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.digests import lines_for_people, organisations_of
 from common.people import Recipient
 from coordination.models import Person
 from meetings import selectors
@@ -25,27 +26,7 @@ if TYPE_CHECKING:
 
     Line = dict[str, StrOrPromise]
 
-# Who hears of what until they choose: everyone of meetings coming; principals of minutes too;
-# the people who keep the work moving of everything.
-KEEP_THINGS_MOVING = frozenset(
-    {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}
-)
 EVERYONE = frozenset(Person.Role.values)
-
-
-def _organisations(people: Sequence[Recipient]) -> set[int]:
-    return {p.organisation_id for p in people if p.organisation_id}
-
-
-def _by_person(
-    people: Sequence[Recipient], by_organisation: Mapping[int, list[Line]]
-) -> dict[int, list[Line]]:
-    """Each reader gets their organisation's lines (and is left out when there are none)."""
-    return {
-        p.pk: by_organisation[p.organisation_id]
-        for p in people
-        if p.organisation_id and by_organisation.get(p.organisation_id)
-    }
 
 
 def _per_meeting(
@@ -73,7 +54,7 @@ class MeetingsSoonSection:
     title = _("Meetings in the next 14 days")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
-        organisation_ids = _organisations(people)
+        organisation_ids = organisations_of(people)
         rows: list[tuple[Meeting, Line]] = [
             (
                 meeting,
@@ -85,18 +66,18 @@ class MeetingsSoonSection:
             )
             for meeting in selectors.meetings_soon(organisation_ids, now)
         ]
-        return _by_person(people, _per_meeting(rows, organisation_ids))
+        return lines_for_people(people, _per_meeting(rows, organisation_ids))
 
 
 class RSVPsSection:
     kind = "rsvps"
     label = _("Answers your organisation owes")
-    roles = KEEP_THINGS_MOVING
+    roles = Person.ACTING_ROLES
     title = _("Answers your organisation owes")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
         lines: dict[int, list[Line]] = defaultdict(list)
-        for invitation in selectors.rsvps_missing(_organisations(people), now):
+        for invitation in selectors.rsvps_missing(organisations_of(people), now):
             meeting = invitation.meeting
             deadline = (
                 format_lazy(
@@ -113,17 +94,17 @@ class RSVPsSection:
                     "detail": deadline,
                 }
             )
-        return _by_person(people, lines)
+        return lines_for_people(people, lines)
 
 
 class MinutesSection:
     kind = "minutes"
     label = _("Minutes circulated for approval")
-    roles = KEEP_THINGS_MOVING | {Person.Role.PRINCIPAL}
+    roles = Person.ACTING_ROLES | {Person.Role.PRINCIPAL}
     title = _("Minutes circulated for approval")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
-        organisation_ids = _organisations(people)
+        organisation_ids = organisations_of(people)
         rows: list[tuple[Meeting, Line]] = [
             (
                 minutes.meeting,
@@ -139,20 +120,20 @@ class MinutesSection:
             )
             for minutes in selectors.minutes_awaiting_approval(organisation_ids)
         ]
-        return _by_person(people, _per_meeting(rows, organisation_ids))
+        return lines_for_people(people, _per_meeting(rows, organisation_ids))
 
 
 class ActionItemsSection:
     kind = "actions"
     label = _("Action items due")
-    roles = KEEP_THINGS_MOVING
+    roles = Person.ACTING_ROLES
     title = _("Action items due")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
         # "Overdue" is by the reader's calendar: digests.collect runs this in their time zone.
         today = timezone.localdate(now)
         lines: dict[int, list[Line]] = defaultdict(list)
-        for action in selectors.action_items_due(_organisations(people), today):
+        for action in selectors.action_items_due(organisations_of(people), today):
             if action.due_on is None:  # excluded by the query; narrows the type
                 continue
             detail = format_lazy(
@@ -166,7 +147,7 @@ class ActionItemsSection:
                     "detail": format_lazy("{} · {}", detail, action.meeting.title),
                 }
             )
-        return _by_person(people, lines)
+        return lines_for_people(people, lines)
 
 
 MEETINGS_SOON = MeetingsSoonSection()

@@ -14,6 +14,7 @@ from coordination.selectors import assignable_people
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.services import AGENDA_FIELDS, MEETING_FIELDS
 from workplans.models import PriorityArea, WorkItem
+from workplans.selectors import open_priority_areas
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -188,9 +189,7 @@ class PriorityAreaChoiceField(forms.ModelChoiceField):
 class ToWorkItemForm(forms.Form):
     priority_area = PriorityAreaChoiceField(
         label=_("Priority area of the work plan"),
-        queryset=PriorityArea.objects.exclude(plan__status="closed")
-        .select_related("plan")
-        .order_by("plan", "position"),
+        queryset=open_priority_areas(),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import acting_as
+from common.dates import group_today
 from common.permissions import require
 from common.versioning import ConflictError, reject_unknown, save_versioned
 from coordination.models import Organisation, Person
@@ -355,7 +356,7 @@ def minutes_circulate(*, meeting: Meeting, actor: Person, approval_due_on: date)
         raise ValidationError(_("Write the minutes first."))
     if minutes.status == Minutes.Status.APPROVED:
         raise ValidationError(_("These minutes are already approved."))
-    if approval_due_on < timezone.localdate():
+    if approval_due_on < group_today():
         raise ValidationError({"approval_due_on": _("The approval date is in the past.")})
     with acting_as(actor):
         minutes.status = Minutes.Status.CIRCULATED

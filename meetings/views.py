@@ -52,6 +52,7 @@ from meetings.models import (
     Meeting,
     Minutes,
 )
+from workplans import selectors as workplans_selectors
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -271,7 +272,7 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
             ),
             "decision_form": DecisionForm(),
             "action_form": ActionItemForm(),
-            "priority_areas": list(ToWorkItemForm.base_fields["priority_area"].queryset),  # type: ignore[attr-defined]
+            "priority_areas": list(workplans_selectors.open_priority_areas()),
             "document_form": DocumentForm(meeting=meeting),
             "invitees_form": InviteesForm(
                 initial={"organisations": [i.organisation_id for i in meeting.invitations.all()]}

@@ -98,6 +98,7 @@ def email(
     context: dict[str, Any],
     language: str | None,
     subject: tuple[str, int],
+    time_zone: str | None = None,
 ) -> int | None:
     """Email an address that has no account yet (an invitation to join), about one object.
 
@@ -113,6 +114,7 @@ def email(
         context=context,
         to=to,
         language=language,
+        time_zone=time_zone,
         subject=subject,
     )
     recorded = _record([row])

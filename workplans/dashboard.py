@@ -12,5 +12,4 @@ def my_organisation_work(person: Recipient) -> Block | None:
     return Block(
         template="workplans/_dashboard_panel.html",
         context={"work": selectors.organisation_work(person.organisation_id)},
-        order=10,
     )

@@ -4,34 +4,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.digests import lines_for_people, organisations_of
 from coordination.models import Organisation, Person
-from workplans.models import STALE_AFTER_DAYS, WorkItem
+from workplans.models import DUE_SOON, OVERDUE, WorkItem
 from workplans.permissions import organisation_ids_of
 
 if TYPE_CHECKING:
     from common.people import Recipient
     from common.registry import DigestLine
 
-# Who hears of it until they choose: the people who keep the work moving.
-KEEP_THINGS_MOVING = frozenset(
-    {Person.Role.SECRETARIAT, Person.Role.FOCAL_POINT, Person.Role.ALTERNATE}
-)
 
+# The digest looks two weeks ahead (the dashboard a month: workplans.models.DUE_SOON_DAYS).
 DUE_WITHIN_DAYS = 14
 
 
 class WorkItemsSection:
     kind = "work_items"
     label = _("Work items due, overdue or without an update")
-    roles = KEEP_THINGS_MOVING
+    roles = Person.ACTING_ROLES
     title = _("Your organisation's work items")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[DigestLine]]:
@@ -39,16 +37,12 @@ class WorkItemsSection:
         14 days, or without an update for 90 days. At most two queries for the whole batch: the
         items, and their contributors."""
         today = timezone.localdate(now)
-        organisation_ids = {p.organisation_id for p in people if p.organisation_id}
+        organisation_ids = organisations_of(people)
         if not organisation_ids:
             return {}
-        needing = Q(due_on__lte=today + timedelta(days=DUE_WITHIN_DAYS)) | Q(
-            last_progress_at__lt=now - timedelta(days=STALE_AFTER_DAYS)
-        )
         items = (
             WorkItem.objects.for_organisations(organisation_ids)
-            .open()
-            .filter(needing)
+            .needing_attention(today, now, due_within_days=DUE_WITHIN_DAYS)
             .only("title", "due_on", "status", "last_progress_at", "lead_organisation_id")
             # Only the contributors' ids: enough to tell which of the batch's organisations
             # each item concerns (permissions.organisation_ids_of reads this prefetch).
@@ -60,9 +54,10 @@ class WorkItemsSection:
         by_organisation: dict[int, list[DigestLine]] = defaultdict(list)
         for item in items:
             # Lazy texts: each person's digest renders them in that person's language.
-            if item.due_on and item.due_on < today:
+            reason = item.attention(today, now, due_within_days=DUE_WITHIN_DAYS)
+            if reason == OVERDUE and item.due_on is not None:
                 detail = format_lazy(_("overdue since {date}"), date=item.due_on.isoformat())
-            elif item.due_on and item.due_on <= today + timedelta(days=DUE_WITHIN_DAYS):
+            elif reason == DUE_SOON and item.due_on is not None:
                 detail = format_lazy(_("due {date}"), date=item.due_on.isoformat())
             else:
                 detail = format_lazy(
@@ -76,11 +71,7 @@ class WorkItemsSection:
             }
             for organisation_id in organisation_ids_of(item) & organisation_ids:
                 by_organisation[organisation_id].append(line)
-        return {
-            p.pk: by_organisation[p.organisation_id]
-            for p in people
-            if p.organisation_id is not None and by_organisation.get(p.organisation_id)
-        }
+        return lines_for_people(people, by_organisation)
 
 
 WORK_ITEMS = WorkItemsSection()

@@ -17,6 +17,8 @@ from coordination.models import Organisation
 
 # Days without a progress update after which an open item counts as stale.
 STALE_AFTER_DAYS = 90
+# Why an item needs attention (WorkItem.attention).
+OVERDUE, DUE_SOON, STALE = "overdue", "due_soon", "stale"
 # How far ahead "due soon" looks on the overview and the dashboard.
 DUE_SOON_DAYS = 30
 
@@ -106,6 +108,17 @@ class WorkItemQuerySet(models.QuerySet["WorkItem"]):
 
     def stale(self, now: datetime) -> WorkItemQuerySet:
         return self.open().filter(last_progress_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
+
+    def needing_attention(
+        self, today: date, now: datetime, *, due_within_days: int
+    ) -> WorkItemQuerySet:
+        """The one rule of what needs an organisation's attention, read by the dashboard and the
+        digest: open items overdue or due within the window, or without an update for
+        STALE_AFTER_DAYS. `WorkItem.attention` says which of the three an item is."""
+        return self.open().filter(
+            models.Q(due_on__lte=today + timedelta(days=due_within_days))
+            | models.Q(last_progress_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
+        )
 
     def for_organisations(self, organisation_ids: Iterable[int]) -> WorkItemQuerySet:
         """Items any of the organisations leads or contributes to, each once.
@@ -233,6 +246,17 @@ class WorkItem(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or group_today()
         return self.is_open and self.due_on is not None and self.due_on < today
+
+    def attention(self, today: date, now: datetime, *, due_within_days: int) -> str | None:
+        """Why the item needs attention (WorkItemQuerySet.needing_attention), the most urgent
+        reason first: OVERDUE, DUE_SOON, STALE, or None."""
+        if not self.is_open:
+            return None
+        if self.due_on is not None and self.due_on < today:
+            return OVERDUE
+        if self.due_on is not None and self.due_on <= today + timedelta(days=due_within_days):
+            return DUE_SOON
+        return STALE if self.is_stale(now) else None
 
     def is_stale(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -160,6 +160,15 @@ def item_timeline(item: WorkItem) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
+def open_priority_areas() -> QuerySet[PriorityArea]:
+    """The priority areas of plans still open, with their plan: where new work can go."""
+    return (
+        PriorityArea.objects.exclude(plan__status=WorkPlan.Status.CLOSED)
+        .select_related("plan")
+        .order_by("plan", "position")
+    )
+
+
 def backlinks(item: WorkItem) -> list[Backlink]:
     """What other apps' objects say of the item (common.registry.backlinks)."""
     return [link for source in registry.backlinks for link in source(item)]
@@ -182,7 +191,11 @@ def organisation_work(organisation_id: int, *, limit: int = 10) -> OrganisationW
     """What needs the organisation: its items overdue, due in the next 30 days, or stale (the
     first few of each; the page links to the full list)."""
     today, now = group_today(), timezone.now()
-    items = item_links().for_organisations([organisation_id])
+    items = (
+        item_links()
+        .for_organisations([organisation_id])
+        .needing_attention(today, now, due_within_days=DUE_SOON_DAYS)
+    )
     return OrganisationWork(
         overdue=list(items.overdue(today).order_by("due_on", "pk")[:limit]),
         due_soon=list(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.audit import describe_changes
+from common.dates import group_today
 from common.editing import posted, submit_form, versioned_edit
 from common.http import AuthenticatedRequest
 from common.permissions import require
@@ -54,7 +55,7 @@ def plan_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
 
 def plan_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=pk)
-    today = timezone.localdate()
+    today = group_today()  # deadlines follow the group's calendar (common.dates)
     return render(
         request,
         "workplans/plan_detail.html",
@@ -225,7 +226,7 @@ def item_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "update_form": ProgressUpdateForm(item=item) if can_edit else None,
             "milestone_form": MilestoneForm() if can_edit else None,
-            "today": timezone.localdate(),
+            "today": group_today(),
         },
     )
 

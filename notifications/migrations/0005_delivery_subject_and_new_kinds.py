@@ -14,17 +14,17 @@ KINDS_UNTIL_NOW = ["work_items", "meetings", "rsvps", "minutes", "actions"]
 def forward(apps, schema_editor):
     Delivery = apps.get_model("notifications", "Delivery")
     Preference = apps.get_model("notifications", "Preference")
-    for delivery in Delivery.objects.filter(invitation__isnull=False).only("pk", "invitation_id"):
-        Delivery.objects.filter(pk=delivery.pk).update(
-            subject_type="coordination.invitation", subject_id=delivery.invitation_id
-        )
+    Delivery.objects.filter(invitation__isnull=False).update(
+        subject_type="coordination.invitation", subject_id=models.F("invitation_id")
+    )
     Preference.objects.update(kinds_known=KINDS_UNTIL_NOW)
 
 
 def backward(apps, schema_editor):
     Delivery = apps.get_model("notifications", "Delivery")
-    for delivery in Delivery.objects.filter(subject_type="coordination.invitation"):
-        Delivery.objects.filter(pk=delivery.pk).update(invitation_id=delivery.subject_id)
+    Delivery.objects.filter(subject_type="coordination.invitation").update(
+        invitation_id=models.F("subject_id")
+    )
 
 
 class Migration(migrations.Migration):

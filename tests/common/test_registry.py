@@ -45,6 +45,7 @@ def test_each_app_contributes_through_the_registries():
         "rsvps",
         "minutes",
         "actions",
+        "news",
     }
     loaders = [loader.__module__ for loader in registry.demo_loaders]
     assert loaders[0] == "coordination.demo"  # the group first: the others refer to it

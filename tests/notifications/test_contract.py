@@ -47,7 +47,8 @@ def test_a_kind_added_later_reaches_the_roles_that_have_it_unless_switched_off(
     chose_before = services.preference_for(focal_point)
     # As if chosen before the kind existed.
     Preference.objects.filter(pk=chose_before.pk).update(
-        kinds=["meetings"], kinds_known=["work_items", "meetings", "rsvps", "minutes", "actions"]
+        kinds=["meetings"],
+        kinds_known=["work_items", "meetings", "rsvps", "minutes", "actions", "news"],
     )
     chose_before.refresh_from_db()
     assert services.wanted_kinds(chose_before, focal_point.role) == {"meetings", "later"}
@@ -115,3 +116,31 @@ def test_the_delivery_log_is_read_by_whom_coordination_says(secretariat, focal_p
 
     assert can_read_delivery_log(secretariat)
     assert not can_read_delivery_log(focal_point)
+
+
+def test_someone_who_turned_off_immediate_emails_reads_the_event_in_the_digest(
+    focal_point, principal, organisation, django_capture_on_commit_callbacks
+):
+    from notifications import digests
+
+    services.preference_update(person=focal_point, immediate=False, frequency="daily")
+    services.preference_for(principal)  # immediate emails on: the email went already
+    item = factories.WorkItemFactory(lead_organisation=organisation, title="Toolkit chapter")
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (focal_point, principal):
+            contract.notify(
+                people=[person],
+                kind="item_assigned",
+                key=f"assigned:{item.pk}:{person.pk}",
+                title=_("Assigned to you: {title}").format(title=item.title),
+                url=item.get_absolute_url(),
+                template="workplans/email/item_assigned",
+                context={"item": item},
+            )
+    assert [m.to for m in mail.outbox] == [[principal.email]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        digests.send_digest_batch([focal_point.pk, principal.pk], timezone.now(), period="test")
+    by_reader = {m.to[0]: m.body for m in mail.outbox}
+    assert "Assigned to you: Toolkit chapter" in by_reader[focal_point.email]
+    assert "Assigned to you" not in by_reader.get(principal.email, "")
