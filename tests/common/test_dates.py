@@ -113,3 +113,31 @@ def test_group_now_is_the_same_instant_on_the_groups_clock(settings):
         assert now == timezone.now()
         assert now.tzinfo == group_time_zone() == ZoneInfo("America/New_York")
         assert (now.date(), now.hour, now.minute) == (LAST_DAY, 23, 30)
+
+
+@pytest.mark.parametrize(
+    ("wall_clock", "overdue"),
+    [((2026, 3, 31, 23, 30), False), ((2026, 4, 1, 0, 30), True)],
+    ids=["before the group's midnight", "after the group's midnight"],
+)
+def test_deadlines_pass_at_the_group_midnight_whoever_looks(
+    settings, client, secretariat, organisation, wall_clock, overdue
+):
+    """An item due on 31 March is overdue from the group's 1 April, for a viewer in any zone:
+    in the item list's filter, on the plan page and on the dashboard alike."""
+    from django.urls import reverse
+
+    from workplans.models import WorkItem
+
+    settings.GROUP_TIME_ZONE = "Asia/Tokyo"
+    item = factories.WorkItemFactory(lead_organisation=organisation, due_on=LAST_DAY)
+    plan = item.priority_area.plan
+    for viewer in (AHEAD, BEHIND):
+        Person.objects.filter(pk=secretariat.pk).update(time_zone=viewer)
+        client.force_login(secretariat)
+        with time_machine.travel(at("Asia/Tokyo", *wall_clock), tick=False):
+            assert WorkItem.objects.get(pk=item.pk).is_overdue() is overdue
+            listed = client.get(reverse("workplans:item_list"), {"overdue": "on"})
+            assert (item.title in listed.content.decode()) is overdue, viewer
+            page = client.get(reverse("workplans:plan_detail", args=[plan.pk]))
+            assert (item in page.context["overdue"]) is overdue, viewer
