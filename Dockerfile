@@ -37,9 +37,11 @@ RUN DEBUG=False \
 
 EXPOSE 8000
 
+# No --max-requests: restarting each worker after so many requests is a cure for memory leaks,
+# and a worker's memory stays flat; every restart stalls the requests queued on that worker while
+# Django loads again (measured with wrk: p99 about 1 s instead of 13 ms, 29% less throughput;
+# README, "Production deployment").
 CMD ["gunicorn", "config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", \
-     "--error-logfile", "-", \
-     "--max-requests", "1000", \
-     "--max-requests-jitter", "100"]
+     "--error-logfile", "-"]

@@ -123,7 +123,8 @@ class DigestSection(Protocol):
     """A section of the digest email (see notifications.digests for how it is read).
 
     - `kind`: the reminder kind people switch on or off; `label` names it on the preferences page;
-    - `roles`: the roles that get it until they choose (a new kind reaches them at once);
+    - `roles`: the roles that get it until they choose (a new kind reaches them at once), or
+      None for every role;
     - `title`: the heading in the email;
     - `collect(people, now)`: for a batch of people, {person id: [line, ...]}, each line a dict
       with "title", "url" (a path in the site) and "detail"; a fixed number of queries for the
@@ -132,7 +133,7 @@ class DigestSection(Protocol):
 
     kind: str
     label: StrOrPromise
-    roles: frozenset[str]
+    roles: frozenset[str] | None
     title: StrOrPromise
 
     def collect(

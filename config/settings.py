@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Next to SecurityMiddleware, so that every response gets these headers, even one that a
+    # middleware below answers by itself (a static file, a redirect to the login page).
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,9 +126,28 @@ AUTH_USER_MODEL = "coordination.Person"
 # allauth keeps its rate-limit counters here, so it must be shared by every web process: the
 # embedded default is a table in the database, production uses Redis.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://coordination_cache")}
-# If Redis is down the site keeps working (rate limits pause rather than every page failing).
-DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # Ignoring Redis errors would not do: allauth then refuses every login (429). Instead Redis
+    # sits in front of the database's cache table, which takes over while Redis cannot be reached
+    # (common/cache.py), so Redis errors must reach it, and quickly: these timeouts are what a
+    # down Redis costs a request, once per RETRY_AFTER seconds in each process.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"IGNORE_EXCEPTIONS": False, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5}
+    )
+    CACHES = {
+        "default": {
+            "BACKEND": "common.cache.FailoverCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database", "RETRY_AFTER": 30},
+        },
+        "redis": CACHES["default"],
+        # A cache alias of its own, so that `createcachetable` creates its table; room for many
+        # counters, so that trying many addresses cannot push the others out.
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "coordination_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+    }
 
 # --- People and login -------------------------------------------------------------------------
 
@@ -170,6 +193,10 @@ MFA_TOTP_ISSUER = GROUP_NAME
 # Roles that must set up two-factor before doing anything else: "secretariat", and "chair" for
 # the focal points of the organisations that chair the group now.
 MFA_REQUIRED_FOR = env.list("MFA_REQUIRED_FOR", default=["secretariat"])
+# Fernet keys that encrypt the two-factor secrets in the database (common/secrets.py): the first
+# encrypts, every one decrypts, so a new key goes first while rotate_mfa_keys moves rows onto it.
+# Empty, a key derived from SECRET_KEY is used (the embedded mode); check --deploy refuses that.
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
@@ -310,6 +337,25 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages load their scripts, styles, fonts and images from this site only, and nothing inline:
+# templates hold no <script> without src, no <style> and no style="" (tests/test_headers.py
+# checks every page). The Django admin works under it unchanged. Permissions-Policy is set by
+# common.middleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the QR code of the two-factor setup page, which allauth draws inline.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # --- Audit history ----------------------------------------------------------------------------
 

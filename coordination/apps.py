@@ -11,6 +11,8 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
+        from coordination import checks  # noqa: F401 - importing it registers the system checks
+
         # The group first: every other app's demonstration refers to its organisations and people.
         registry.demo_loaders.add("coordination.demo.load_demo_group", order=0)
         registry.delivery_log_readers.add("coordination.permissions.is_secretariat")

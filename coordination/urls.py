@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+import common.urls  # noqa: F401  # registers <id:...>, the converter of object ids
 from coordination import views
 
 app_name = "coordination"
@@ -12,11 +13,11 @@ urlpatterns = [
     path("members/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("members/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("people/", views.person_list, name="person_list"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<id:pk>/", views.person_detail, name="person_detail"),
+    path("people/<id:pk>/edit/", views.person_edit, name="person_edit"),
     path("invitations/", views.invitation_list, name="invitation_list"),
-    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
-    path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<id:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/<id:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("profile/", views.profile, name="profile"),
     path("history/", views.audit_log, name="audit_log"),

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import VersionedModelForm, narrow_choices
+from common.forms import IdsField, VersionedModelForm, narrow_choices
 from coordination.models import Organisation
 from coordination.selectors import assignable_people
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
@@ -91,6 +91,12 @@ class MeetingForm(VersionedModelForm):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = None
         if zone is None:
+            # Without the venue's zone the typed times mean nothing: leave them out, so that the
+            # model's checks never compare a naive time with a stored one.
+            for name in self.TIMES:
+                cleaned.pop(name, None)
+            if "time_zone" not in self.errors:
+                self.add_error("time_zone", _("Choose the venue's time zone."))
             return cleaned
         for name in self.TIMES:
             value: datetime | None = cleaned.get(name)
@@ -100,7 +106,7 @@ class MeetingForm(VersionedModelForm):
 
 
 class InviteesForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsField(
         label=_("Invited organisations"),
         queryset=Organisation.objects.current(),
         widget=forms.CheckboxSelectMultiple,

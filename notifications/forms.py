@@ -22,7 +22,13 @@ class PreferenceForm(forms.ModelForm):
         label=_("What the digest reminds me of"),
         choices=reminder_kinds,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        # The model keeps at least one kind (its field may not be blank); a person who wants no
+        # reminders at all says so with the digest's frequency, not with an empty digest.
+        error_messages={
+            "required": _(
+                "Choose at least one reminder. To receive no digest, choose “Never” above."
+            )
+        },
     )
 
     class Meta:

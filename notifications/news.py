@@ -17,13 +17,11 @@ from common.registry import DigestLine
 from notifications.digests import preference_of
 from notifications.models import Notification, Preference
 
-EVERY_ROLE = frozenset({"secretariat", "focal_point", "alternate", "principal", "observer"})
-
 
 class NewsSection:
     kind = "news"
     label = _("What happened, if I turned off the emails that cannot wait")
-    roles = EVERY_ROLE
+    roles = None  # every role: anyone may turn the immediate emails off
     title = _("What happened")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[DigestLine]]:

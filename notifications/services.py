@@ -26,7 +26,11 @@ from notifications.models import Delivery, Notification, Preference
 
 def role_kinds(role: str) -> list[str]:
     """The reminder kinds a role gets until the person chooses, as each section declares."""
-    return [section.kind for section in registry.digest_sections if role in section.roles]
+    return [
+        section.kind
+        for section in registry.digest_sections
+        if section.roles is None or role in section.roles
+    ]
 
 
 def role_defaults(person: Recipient) -> dict[str, Any]:

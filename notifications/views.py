@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from common.editing import apply_errors
 from common.http import AuthenticatedRequest
 from common.people import Recipient
 from common.permissions import require
@@ -42,11 +44,18 @@ def preferences(request: Request) -> HttpResponse:
         initial={"kinds": sorted(services.wanted_kinds(preference, reader(request).role))},
     )
     if request.method == "POST" and form.is_valid():
-        services.preference_update(
-            person=reader(request), **{name: form.cleaned_data[name] for name in form.Meta.fields}
-        )
-        messages.success(request, _("Your preferences were saved."))
-        return redirect("notifications:preferences")
+        try:
+            services.preference_update(
+                person=reader(request),
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            # The service checks the whole row (full_clean); what the form could not see is
+            # still said on the form, never a 500.
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your preferences were saved."))
+            return redirect("notifications:preferences")
     return render(
         request, "notifications/preferences.html", {"form": form, "preference": preference}
     )

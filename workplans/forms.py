@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import VersionedModelForm, narrow_choices
+from common.forms import IdsField, VersionedModelForm, narrow_choices
 from coordination.models import Organisation, Person
 from coordination.selectors import assignable_people
 from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
@@ -63,7 +63,7 @@ class WorkItemForm(VersionedModelForm):
             "contributing_organisations": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        field_classes = {"owner": PersonChoiceField}
+        field_classes = {"owner": PersonChoiceField, "contributing_organisations": IdsField}
 
     def __init__(self, *args: Any, plan: WorkPlan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

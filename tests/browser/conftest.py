@@ -35,9 +35,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
+def _open_page(browser, live_server, **context_options):
+    context = browser.new_context(base_url=live_server.url, **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     # No page may load anything from another host.
@@ -48,6 +47,32 @@ def page(browser, live_server):
             foreign.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None
         ),
     )
+    # Chromium reports what the Content-Security-Policy blocked as a console error, and a feature
+    # of the Permissions-Policy it does not know as a warning: the pages must work under both.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            refused.append(m.text)
+            if (m.type == "error" and "Security Policy" in m.text)
+            or (m.type in {"error", "warning"} and "Permissions-Policy" in m.text)
+            else None
+        ),
+    )
     yield page
     context.close()
     assert foreign == [], f"pages loaded assets from other hosts: {foreign}"
+    assert refused == [], f"the browser refused parts of pages: {refused}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _open_page(browser, live_server)
+
+
+@pytest.fixture
+def page_without_csp(browser, live_server):
+    """For a test that injects its own inline script (axe-core), which the site's
+    Content-Security-Policy rightly refuses. Only such a test may use it: every other browser
+    test runs under the policy, to prove the pages work with it."""
+    yield from _open_page(browser, live_server, bypass_csp=True)

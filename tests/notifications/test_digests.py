@@ -200,7 +200,9 @@ class TestSending:
         services.ensure_preferences(timezone.now())
         assert Preference.objects.get(person=focal_point).frequency == "daily"
         assert Preference.objects.get(person=principal).frequency == "weekly"
-        assert Preference.objects.get(person=observer).kinds == ["meetings"]
+        # Observers take no immediate emails by default: what happened reaches them in the
+        # digest (notifications.news, a kind every role has).
+        assert Preference.objects.get(person=observer).kinds == ["meetings", "news"]
         assert Preference.objects.get(person=focal_point).next_digest_at is not None
 
 

@@ -94,16 +94,16 @@ def test_a_muted_change_records_no_event(secretariat, organisation):
 @pytest.fixture
 def broker_unreachable(settings):
     """The real Celery app, not eager, publishing to a closed port (nothing listens on 1)."""
+    # Publishing takes a producer from the app's pools: give this test pools of its own, for the
+    # closed port, and put the others back afterwards (closing them would break later tests).
+    saved = app._pool, app.amqp._producer_pool, app.conf.broker_url
+    app._pool = app.amqp._producer_pool = None
     app.conf.task_always_eager = False
-    previous = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.broker_transport_options = {"max_retries": 0, "socket_connect_timeout": 1}
-    app.pool.force_close_all()
-    app._pool = None
     yield
-    app.pool.force_close_all()
-    app._pool = None
-    app.conf.broker_url = previous
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
     app.conf.task_always_eager = True
 
 

@@ -296,3 +296,16 @@ def test_in_app_notifications_read_in_each_persons_language(
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.meeting_publish(meeting=meeting, actor=secretariat)
     assert Notification.objects.get(person=focal_point).title == "Invitación: Working Group meeting"
+
+
+def test_preferences_with_no_reminder_kind_are_explained_not_a_server_error(client, focal_point):
+    client.force_login(focal_point)
+    client.raise_request_exception = False
+    before = Preference.objects.get(person=focal_point) if Preference.objects.exists() else None
+    response = client.post(
+        reverse("notifications:preferences"), {"frequency": "daily", "weekday": 0, "hour": 8}
+    )
+    assert response.status_code == 200
+    assert "kinds" in response.context["form"].errors
+    after = Preference.objects.get(person=focal_point)
+    assert before is None or after.kinds == before.kinds
