@@ -1,20 +1,25 @@
-"""The edit flow every versioned form shares: validate, save through a service, and on a
-conflict show both versions side by side without writing anything."""
+"""The flows every form shares: create once (a form submitted twice creates once), and edit with
+a version check (on a conflict, both versions side by side and nothing written)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from typing import Any
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.forms import VersionedModelForm
+from common.models import Submission
 from common.versioning import ConflictError
 
 
@@ -96,6 +101,70 @@ def versioned_edit(
     return render(request, template, {**context, "form": form, "conflict": conflict})
 
 
+# The hidden field that carries a creating form's one-time token (the {% once_token %} tag).
+ONCE_FIELD = "once"
+# Tokens are kept this long: longer than anyone keeps a form open before submitting it again.
+ONCE_KEPT = timedelta(days=2)
+
+T = TypeVar("T")
+
+
+class AlreadySubmitted(Exception):
+    """This rendered form was submitted before; `url` is where the first submission led."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def _token(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get(ONCE_FIELD, ""))
+    except ValueError:
+        return None
+
+
+def previous_submission(request: HttpRequest) -> AlreadySubmitted | None:
+    """The first submission of this rendered form, if it was saved already: checked before the
+    form is validated, since the second submission of a saved form may no longer be valid
+    (its name is taken now) and the person must see where the first one led, not an error."""
+    token = _token(request)
+    if token is None:
+        return None
+    first = Submission.objects.filter(token=token).values_list("url", flat=True).first()
+    return None if first is None else AlreadySubmitted(first)
+
+
+def once(request: HttpRequest, save: Callable[[], T], *, url: Callable[[T], str]) -> T:
+    """Run `save` once per rendered form.
+
+    The form's token is claimed in `save`'s own transaction: a failed save (a validation error)
+    leaves it unclaimed, so the corrected form can be sent; a second submission of a saved form
+    raises AlreadySubmitted instead of creating again. A POST without a token (a form that has
+    none) is not protected.
+    """
+    token = _token(request)
+    if token is None:
+        return save()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Submission.objects.create(token=token)
+        except IntegrityError:
+            first = Submission.objects.filter(token=token).values_list("url", flat=True).first()
+            raise AlreadySubmitted(first or "") from None
+        saved = save()
+        Submission.objects.filter(token=token).update(url=url(saved)[:500])
+        Submission.objects.filter(at__lt=timezone.now() - ONCE_KEPT).delete()
+    return saved
+
+
+def already_submitted(request: HttpRequest, error: AlreadySubmitted, fallback: str) -> HttpResponse:
+    """Where a form submitted a second time leads: where the first one did, saying so."""
+    messages.info(request, _("This was saved already: the form was sent twice."))
+    return redirect(error.url or fallback)
+
+
 def submit_form(
     request: HttpRequest,
     *,
@@ -109,9 +178,17 @@ def submit_form(
     """The create flow every form shares: on a valid POST, call the service; its validation
     errors go on the form, nothing is written; on success, say so and go to `success_url` (or
     the new object's page). Otherwise show the form (with its errors)."""
+    if request.method == "POST" and (repeated := previous_submission(request)):
+        return already_submitted(request, repeated, success_url or request.path)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save()
+            saved = once(
+                request,
+                save,
+                url=lambda saved: success_url or saved.get_absolute_url(),  # type: ignore[attr-defined]
+            )
+        except AlreadySubmitted as repeated:
+            return already_submitted(request, repeated, success_url or request.path)
         except ValidationError as error:
             apply_errors(form, error)
         else:

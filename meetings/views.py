@@ -24,7 +24,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from common.editing import apply_errors, versioned_edit
+from common.editing import (
+    AlreadySubmitted,
+    apply_errors,
+    once,
+    posted,
+    previous_submission,
+    submit_form,
+    versioned_edit,
+)
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from common.versioning import ConflictError
@@ -107,13 +115,24 @@ def _submit(
     done: StrOrPromise,
 ) -> HttpResponse:
     """A form posted from the meeting page: invalid input or a refusal becomes a message there."""
+    if repeated := previous_submission(request):
+        messages.info(request, _("This was saved already: the form was sent twice."))
+        return redirect(repeated.url or meeting.get_absolute_url())
     if not form.is_valid():
         invalid = str(invalid)
         messages.error(
             request, invalid % {"errors": _errors(form)} if "%(errors)s" in invalid else invalid
         )
         return _back(meeting, anchor)
-    return _run(request, meeting, lambda: run(form.cleaned_data), done, anchor)
+    back = meeting.get_absolute_url() + (f"#{anchor}" if anchor else "")
+    return _run(
+        request,
+        meeting,
+        # A form posted twice (a double click) adds once (common.editing.once).
+        lambda: once(request, lambda: run(form.cleaned_data), url=lambda _saved: back),
+        done,
+        anchor,
+    )
 
 
 def _run(
@@ -127,6 +146,8 @@ def _run(
     (No service behind these buttons is versioned: the minutes, which are, have their own view.)"""
     try:
         action()
+    except AlreadySubmitted:
+        messages.info(request, _("This was saved already: the form was sent twice."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -284,25 +305,21 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
 def meeting_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_meetings(request.user))
     form = MeetingForm(
-        request.POST or None,
+        posted(request),
         initial={
             "time_zone": request.user.organisation.time_zone if request.user.organisation else "UTC"
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, **form.changes())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The meeting is saved as a draft, seen only by the organisers. Add the agenda and invitees, then publish it."
-                ),
-            )
-            return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form})
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.meeting_create(actor=request.user, **form.changes()),
+        template="meetings/meeting_form.html",
+        context={},
+        success_message=_(
+            "The meeting is saved as a draft, seen only by the organisers. Add the agenda and invitees, then publish it."
+        ),
+    )
 
 
 def meeting_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:

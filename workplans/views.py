@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 
 from common.audit import describe_changes
 from common.dates import group_today
-from common.editing import posted, submit_form, versioned_edit
+from common.editing import (
+    AlreadySubmitted,
+    once,
+    posted,
+    previous_submission,
+    submit_form,
+    versioned_edit,
+)
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from coordination.models import Person
@@ -270,9 +277,17 @@ def item_progress(request: AuthenticatedRequest[Person], pk: int) -> HttpRespons
 def milestone_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     item = _item_allowed(request, pk, permissions.can_edit_item)
     form = MilestoneForm(request.POST)
-    if form.is_valid():
+    if previous_submission(request):
+        messages.info(request, _("This was saved already: the form was sent twice."))
+    elif form.is_valid():
         try:
-            services.milestone_add(item=item, actor=request.user, **form.cleaned_data)
+            once(
+                request,
+                lambda: services.milestone_add(item=item, actor=request.user, **form.cleaned_data),
+                url=lambda _milestone: item.get_absolute_url() + "#milestones",
+            )
+        except AlreadySubmitted:
+            messages.info(request, _("This was saved already: the form was sent twice."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

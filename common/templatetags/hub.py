@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from common.editing import ONCE_FIELD
 
 register = template.Library()
+
+
+@register.simple_tag
+def once_token() -> SafeString:
+    """The hidden one-time token of a creating form (common.editing.once): rendered anew with
+    each page, so a double click or a second submission of the same page creates once."""
+    return format_html('<input type="hidden" name="{}" value="{}">', ONCE_FIELD, uuid.uuid4())
 
 
 @register.simple_tag(takes_context=True)
