@@ -103,3 +103,21 @@ def principal(organisation):
 @pytest.fixture
 def observer():
     return factories.ObserverFactory(email="observer@example.org")
+
+
+@pytest.fixture
+def broker_unreachable():
+    """The real Celery app, not eager, publishing to a closed port (nothing listens on 1)."""
+    from config.celery import app
+
+    # Publishing takes a producer from the app's pools: give this test pools of its own, for the
+    # closed port, and put the others back afterwards (closing them would break later tests).
+    saved = app._pool, app.amqp._producer_pool, app.conf.broker_url
+    app._pool = app.amqp._producer_pool = None
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    yield
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
+    app.conf.task_always_eager = True

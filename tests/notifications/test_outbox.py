@@ -91,22 +91,6 @@ def test_a_muted_change_records_no_event(secretariat, organisation):
     assert not Event.objects.exists()
 
 
-@pytest.fixture
-def broker_unreachable(settings):
-    """The real Celery app, not eager, publishing to a closed port (nothing listens on 1)."""
-    # Publishing takes a producer from the app's pools: give this test pools of its own, for the
-    # closed port, and put the others back afterwards (closing them would break later tests).
-    saved = app._pool, app.amqp._producer_pool, app.conf.broker_url
-    app._pool = app.amqp._producer_pool = None
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    yield
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
-    app.conf.task_always_eager = True
-
-
 def test_with_the_broker_down_pages_answer_at_once_and_the_beat_sends_later(
     client,
     secretariat,

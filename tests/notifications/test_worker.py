@@ -21,7 +21,7 @@ from coordination import services
 from coordination.models import Invitation
 from notifications import delivery, digests
 from notifications import services as notification_services
-from notifications.models import Delivery, Preference
+from notifications.models import Delivery, Event, Preference
 from tests import factories
 from tests.conftest import redis_available, redis_url, require
 from tests.notifications import smtp
@@ -210,3 +210,37 @@ def test_smtp_refusing_then_recovering_delivers_everything_once(settings):
         server.stop()
     assert sorted(recorder.recipients()) == sorted(f"due{n}@example.org" for n in range(6))
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_sent_while_the_broker_is_down_arrives_once_when_it_is_back(
+    secretariat, organisation, broker_unreachable
+):
+    """The page answers at once with the broker down; once it is back, the beat's relay and
+    sweep (run here by a real worker over Redis) deliver the email to a real SMTP server, once."""
+    require(redis_available(), "Redis")
+    started = time.monotonic()
+    invitation = services.invitation_create(
+        actor=secretariat, email="away@example.org", role="focal_point", organisation=organisation
+    )
+    assert time.monotonic() - started < 1.0
+    assert Event.objects.get().status == Event.Status.PENDING
+
+    recorder = smtp.Recorder()
+    server = smtp.start(recorder)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    processes = start_workers(1, queue, {"EMAIL_URL": f"smtp://127.0.0.1:{server.port}"})
+    client = Celery(broker=redis_url(), backend=redis_url(), set_as_current=False)
+    client.conf.task_default_queue = queue
+    try:
+        for _tick in range(2):  # two beat ticks: the second must find nothing left to do
+            client.send_task("notifications.tasks.relay_events").get(timeout=60)
+            client.send_task("notifications.tasks.sweep_deliveries").get(timeout=60)
+        time.sleep(1)  # anything sent twice would have arrived by now
+    finally:
+        stop(processes)
+        client.close()
+        server.stop()
+    assert recorder.recipients() == ["away@example.org"]
+    assert Event.objects.get().status == Event.Status.DONE
+    assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
