@@ -13,4 +13,6 @@ class CommonConfig(AppConfig):
     verbose_name = _("Shared kernel")
 
     def ready(self) -> None:
+        from common import checks  # noqa: F401 - importing it registers the system check
+
         registry.status_checks.add("common.cache.cache_status", order=10)

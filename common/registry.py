@@ -44,6 +44,11 @@ class _Entry:
     sequence: int
 
 
+def all_registries() -> list[Registry[Any]]:
+    """Every extension point declared in this module (common.checks imports each entry)."""
+    return [value for value in globals().values() if isinstance(value, Registry)]
+
+
 class Registry(Generic[T]):
     """Entries named by dotted path, resolved once, on first read."""
 
@@ -74,6 +79,9 @@ class Registry(Generic[T]):
                 ordered = sorted(self._entries.values(), key=lambda e: (e.order, e.sequence))
                 resolved = self._resolved = tuple(import_string(e.path) for e in ordered)
         return resolved
+
+    def paths(self) -> list[str]:
+        return list(self._entries)
 
     def __contains__(self, path: object) -> bool:
         return path in self._entries

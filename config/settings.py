@@ -121,6 +121,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6's default, taken now: a web address typed without a scheme is https (the admin's forms;
+# ours say so themselves).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 AUTH_USER_MODEL = "coordination.Person"
 
 # allauth keeps its rate-limit counters here, so it must be shared by every web process: the
@@ -167,6 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
+# Where a person changes their time zone and language (pages of other apps link to it by name).
+PROFILE_URL_NAME = "coordination:profile"
 ACCOUNT_ADAPTER = "coordination.adapters.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,13 @@ class PreferenceForm(forms.ModelForm):
             )
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The kinds come from the apps that send them (common.registry.email_kinds).
+        self.fields["immediate"].help_text = _("Emails sent at once: %(kinds)s.") % {
+            "kinds": ", ".join(str(kind.label).lower() for kind in registry.email_kinds)
+        }
 
     class Meta:
         model = Preference

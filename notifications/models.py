@@ -59,7 +59,7 @@ class Preference(models.Model):
         _("emails that cannot wait"),
         default=True,
         help_text=_(
-            "Meeting invitations, published agendas, rescheduled or cancelled meetings, items assigned to you."
+            "What concerns you, emailed as it happens (the kinds are listed where you choose)."
         ),
     )
     # When the next digest is due, in UTC. A digest is claimed by moving this on with a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -57,7 +59,10 @@ def preferences(request: Request) -> HttpResponse:
             messages.success(request, _("Your preferences were saved."))
             return redirect("notifications:preferences")
     return render(
-        request, "notifications/preferences.html", {"form": form, "preference": preference}
+        request,
+        "notifications/preferences.html",
+        # The profile belongs to the app that owns people; config names its page.
+        {"form": form, "preference": preference, "profile_url": reverse(settings.PROFILE_URL_NAME)},
     )
 
 

@@ -68,3 +68,15 @@ def test_starting_the_site_imports_no_demonstration_data():
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_mistyped_entry_is_a_system_check_error():
+    from common.checks import registry_entries_import
+
+    assert registry_entries_import() == []
+    registry.dashboard_blocks.add("workplans.dashboard.no_such_block")
+    try:
+        (error,) = registry_entries_import()
+    finally:
+        registry.dashboard_blocks.remove("workplans.dashboard.no_such_block")
+    assert error.id == "common.E001" and "no_such_block" in error.msg
