@@ -121,9 +121,6 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6's default, taken now: a web address typed without a scheme is https (the admin's forms;
-# ours say so themselves).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 AUTH_USER_MODEL = "coordination.Person"
 
 # allauth keeps its rate-limit counters here, so it must be shared by every web process: the

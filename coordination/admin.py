@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _lazy
@@ -43,6 +44,8 @@ class OrganisationAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "is_working_group_member"]
     search_fields = ["name", "acronym"]
+    # As the site's own form does: a website typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Person)
