@@ -65,8 +65,8 @@ def versioned_edit(
     save: Callable[..., Model],
     template: str,
     context: dict[str, Any],
-    success_message: str,
-    success_url: str,
+    success_message: str | None = None,
+    success_url: str | None = None,
 ) -> HttpResponse:
     """The edit flow shared by every versioned form: on a conflict, show both versions side by
     side and write nothing; the form then carries the newer version, so saving again is a
@@ -94,8 +94,8 @@ def versioned_edit(
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, success_message)
-                return redirect(success_url)
+                messages.success(request, success_message or _("Your changes were saved."))
+                return redirect(success_url or instance.get_absolute_url())  # type: ignore[attr-defined]
     else:
         form = form_class(instance=instance)
     return render(request, template, {**context, "form": form, "conflict": conflict})

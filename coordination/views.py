@@ -105,20 +105,15 @@ def organisation_edit(request: AuthenticatedRequest[Person], slug: str) -> HttpR
     organisation = get_object_or_404(Organisation, slug=slug)
     require(permissions.can_edit_organisation(request.user, organisation))
 
-    def save(**changes: Any) -> Model:
-        return services.organisation_update(
-            organisation=organisation, actor=request.user, **changes
-        )
-
     return versioned_edit(
         request,
         form_class=OrganisationForm,
         instance=organisation,
-        save=save,
+        save=lambda **changes: services.organisation_update(
+            organisation=organisation, actor=request.user, **changes
+        ),
         template="coordination/organisation_form.html",
         context={"organisation": organisation},
-        success_message=_("Your changes were saved."),
-        success_url=organisation.get_absolute_url(),
     )
 
 
@@ -148,18 +143,13 @@ def person_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     require(permissions.can_manage_members(request.user))
 
-    def save(**changes: Any) -> Model:
-        return services.person_update(person=person, actor=request.user, **changes)
-
     return versioned_edit(
         request,
         form_class=PersonForm,
         instance=person,
-        save=save,
+        save=lambda **changes: services.person_update(person=person, actor=request.user, **changes),
         template="coordination/person_form.html",
         context={"person": person},
-        success_message=_("Your changes were saved."),
-        success_url=person.get_absolute_url(),
     )
 
 

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -325,18 +324,15 @@ def meeting_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
 def meeting_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
 
-    def save(**changes: Any) -> Model:
-        return services.meeting_update(meeting=meeting, actor=request.user, **changes)
-
     return versioned_edit(
         request,
         form_class=MeetingForm,
         instance=meeting,
-        save=save,
+        save=lambda **changes: services.meeting_update(
+            meeting=meeting, actor=request.user, **changes
+        ),
         template="meetings/meeting_form.html",
         context={"meeting": meeting},
-        success_message=_("Your changes were saved."),
-        success_url=meeting.get_absolute_url(),
     )
 
 

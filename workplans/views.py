@@ -95,18 +95,13 @@ def plan_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=pk)
     require(permissions.can_manage_plans(request.user))
 
-    def save(**changes: Any) -> Model:
-        return services.work_plan_update(plan=plan, actor=request.user, **changes)
-
     return versioned_edit(
         request,
         form_class=WorkPlanForm,
         instance=plan,
-        save=save,
+        save=lambda **changes: services.work_plan_update(plan=plan, actor=request.user, **changes),
         template="workplans/plan_form.html",
         context={"plan": plan},
-        success_message=_("Your changes were saved."),
-        success_url=plan.get_absolute_url(),
     )
 
 
@@ -128,18 +123,15 @@ def area_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     area = get_object_or_404(PriorityArea.objects.select_related("plan"), pk=pk)
     require(permissions.can_manage_plans(request.user))
 
-    def save(**changes: Any) -> Model:
-        return services.priority_area_update(area=area, actor=request.user, **changes)
-
     return versioned_edit(
         request,
         form_class=PriorityAreaForm,
         instance=area,
-        save=save,
+        save=lambda **changes: services.priority_area_update(
+            area=area, actor=request.user, **changes
+        ),
         template="workplans/area_form.html",
         context={"area": area, "plan": area.plan},
-        success_message=_("Your changes were saved."),
-        success_url=area.get_absolute_url(),
     )
 
 
