@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -186,6 +186,31 @@ BacklinkSource = Callable[[object], list[Backlink]]
 """For an object of another app (a work item), the objects of this app that refer to it; a fixed
 number of queries."""
 
+
+@dataclass(frozen=True)
+class HandoverEntry:
+    """One thing the outgoing chairs hand over, found in live data by an app's source.
+
+    `reference` names the live object ("workplans.workitem:12") so that regenerating the
+    checklist updates its task instead of adding another; `owner_id` and `due_on` are
+    suggestions (the task's owner and date can be changed on the handover).
+    """
+
+    reference: str
+    title: str
+    detail: str
+    url: str
+    owner_id: int | None = None
+    due_on: date | None = None
+
+
+HandoverSource = Callable[[Any, Any], list[HandoverEntry]]
+"""(incoming term, outgoing term or None) → what to hand over from this app, now; a fixed number
+of queries. Each app's source is named by its path, which the tasks it generates keep."""
+
+TermSection = Callable[[Any, Any], "Block | None"]
+"""(chair term, viewer) → what this app shows on the term's page (pledges, meetings), or None."""
+
 DemoLoader = Callable[[], dict[str, int]]
 """Writes an app's part of the demonstration group, idempotently; returns counts written."""
 
@@ -202,6 +227,8 @@ demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 backlinks: Registry[BacklinkSource] = Registry("backlinks")
 # The functions that turn an outbox event into notifications (notifications.contract.record).
 event_handlers: Registry[Callable[..., object]] = Registry("event handlers")
+handover_sources: Registry[HandoverSource] = Registry("handover sources")
+term_sections: Registry[TermSection] = Registry("chair term sections")
 email_kinds: Registry[EmailKind] = Registry("email kinds")
 send_hooks: Registry[SendHook] = Registry("send hooks")
 preference_defaults: Registry[PreferenceDefaults] = Registry("preference defaults")

@@ -201,6 +201,9 @@ MFA_REQUIRED_FOR = env.list("MFA_REQUIRED_FOR", default=["secretariat"])
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# How long after their term the outgoing chairs keep their rights (the handover's sign-off, the
+# pledge report).
+OUTGOING_CHAIR_DAYS = env.int("OUTGOING_CHAIR_DAYS", default=90)
 
 # Meeting documents: what may be attached, and how large (MB).
 MEETING_DOCUMENT_MAX_MB = env.int("MEETING_DOCUMENT_MAX_MB", default=20)

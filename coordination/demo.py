@@ -369,32 +369,32 @@ def load_demo_group() -> dict[str, int]:
     terms = list(CHAIR_TERMS)
     if all(year != this_year for year, _, _ in terms):
         terms.append((this_year, ["ICMPD", "UNODC"], DEMONSTRATION_TERM_NOTE))
-    for year, acronyms, pledges in terms:
+    for year, acronyms, note in terms:
         written["chair_terms"] += int(
             _load_chair_term(
                 starts_on=date(year, 1, 1),
                 ends_on=date(year, 12, 31),
                 chairs=[organisations[a] for a in acronyms],
-                pledges=pledges,
+                note=note,
             )
         )
     return written
 
 
 def _load_chair_term(
-    *, starts_on: date, ends_on: date, chairs: list[Organisation], pledges: str
+    *, starts_on: date, ends_on: date, chairs: list[Organisation], note: str
 ) -> bool:
     """Create the term or bring it back to these values, through the services (so that the
     rules and the audit history hold for the demonstration too); True if anything was written."""
     term = ChairTerm.objects.filter(starts_on=starts_on).first()
     if term is None:
         chair_term_create(
-            actor=None, starts_on=starts_on, ends_on=ends_on, organisations=chairs, pledges=pledges
+            actor=None, starts_on=starts_on, ends_on=ends_on, organisations=chairs, note=note
         )
         return True
     changes: dict[str, Any] = {
         name: value
-        for name, value in {"ends_on": ends_on, "pledges": pledges}.items()
+        for name, value in {"ends_on": ends_on, "note": note}.items()
         if getattr(term, name) != value
     }
     if set(term.organisations.values_list("pk", flat=True)) != {o.pk for o in chairs}:

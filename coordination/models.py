@@ -317,7 +317,7 @@ class ChairTerm(models.Model):
     organisations = models.ManyToManyField(
         Organisation, related_name="chair_terms", verbose_name=_("chair organisations")
     )
-    pledges = models.TextField(_("pledges"), blank=True)
+    note = models.TextField(_("note"), blank=True)
     # Raised on every save through the services, so that two people editing the same term (in
     # the admin) cannot overwrite each other silently.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -340,8 +340,174 @@ class ChairTerm(models.Model):
             return str(self.starts_on.year)
         return f"{self.starts_on.year}–{self.ends_on.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:term_detail", kwargs={"pk": self.pk})
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", _("upcoming")
+        CURRENT = "current", _("current")
+        PAST = "past", _("past")
+
+    def state(self, today: date | None = None) -> ChairTerm.State:
+        """Derived from the dates in the group's calendar, never stored."""
+        today = today or group_today()
+        if today < self.starts_on:
+            return self.State.UPCOMING
+        if today > self.ends_on:
+            return self.State.PAST
+        return self.State.CURRENT
+
+    @property
+    def state_label(self) -> StrOrPromise:
+        return self.state().label
+
+
+class Handover(models.Model):
+    """The outgoing chairs' handover to the chairs of `term` (the incoming term).
+
+    Its checklist is made of tasks: some generated from live data by the sources the apps
+    register (common.registry.handover_sources), some added by hand. Signed off by one person of
+    each outgoing and each incoming organisation and by the secretariat; the last signature
+    freezes `snapshot`, which stays readable as it was while the live objects change.
+    """
+
+    term = models.OneToOneField(
+        ChairTerm, on_delete=models.PROTECT, related_name="handover", verbose_name=_("term")
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+
+    def __str__(self) -> str:
+        return str(_("Handover to the %(term)s chairs") % {"term": self.term})
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:handover_detail", kwargs={"pk": self.term_id})
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class HandoverTask(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+        NOT_NEEDED = "not_needed", _("Not needed")
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="tasks")
+    # Which source generated it ("" for a task added by hand) and what it is about: the source's
+    # reference to the live object ("workplans.workitem:12"), so regenerating updates, not adds.
+    source = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=200, blank=True)
+    title = models.CharField(_("task"), max_length=300)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handover_tasks",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    note = models.TextField(_("note"), blank=True)
+    # A generated task whose object no longer needs handing over (an item done meanwhile).
+    gone = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("handover task")
+        verbose_name_plural = _("handover tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handover", "reference"],
+                condition=~models.Q(reference=""),
+                name="one_task_per_object_and_handover",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.handover.get_absolute_url()}#task-{self.pk}"
+
+
+class HandoverComment(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="comments")
+    task = models.ForeignKey(
+        HandoverTask, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("handover comment")
+        verbose_name_plural = _("handover comments")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class HandoverSignature(models.Model):
+    """One side's sign-off: an outgoing or incoming chair organisation, or the secretariat."""
+
+    class Side(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing chair")
+        INCOMING = "incoming", _("Incoming chair")
+        SECRETARIAT = "secretariat", _("Secretariat")
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="signatures")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    # Empty for the secretariat's signature.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("handover signature")
+        verbose_name_plural = _("handover signatures")
+        constraints = [
+            # Each organisation signs once per side, and the secretariat once.
+            models.UniqueConstraint(
+                fields=["handover", "side", "organisation"], name="one_signature_per_side"
+            ),
+            models.UniqueConstraint(
+                fields=["handover", "side"],
+                condition=models.Q(organisation__isnull=True),
+                name="one_secretariat_signature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.person}"
+
 
 auditlog.register(Organisation, exclude_fields=["version"])
 auditlog.register(Person, exclude_fields=["password", "last_login", "version"])
 auditlog.register(Invitation, exclude_fields=["token_hash"])
 auditlog.register(ChairTerm, m2m_fields={"organisations"}, exclude_fields=["version"])
+auditlog.register(Handover, exclude_fields=["version", "snapshot"])
+auditlog.register(HandoverTask, exclude_fields=["version", "position"])
+auditlog.register(HandoverSignature)

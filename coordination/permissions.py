@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from coordination.selectors import current_chair_term
+from common.dates import group_today
+from coordination.models import HandoverSignature
+from coordination.selectors import (
+    current_chair_term,
+    next_chair_term,
+    previous_chair_term,
+    term_before,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from coordination.models import Organisation, Person
+    from coordination.models import ChairTerm, Handover, HandoverTask, Organisation, Person
 
     AnyUser = Person | AnonymousUser
 
@@ -43,6 +51,85 @@ def is_chair(user: AnyUser) -> bool:
         cached = user.organisation_id in chair_organisation_ids()
         setattr(user, "_is_chair", cached)  # noqa: B010 - a per-request cache, not a model field
     return cached
+
+
+def incoming_chair_organisation_ids() -> set[int]:
+    """The organisations of the next recorded term, from the day it is recorded until it starts."""
+    term = next_chair_term()
+    return {organisation.pk for organisation in term.organisations.all()} if term else set()
+
+
+def outgoing_chair_organisation_ids() -> set[int]:
+    """The organisations of the previous term, for OUTGOING_CHAIR_DAYS after it ended: they
+    finish the handover's sign-off and the pledge report."""
+    term = previous_chair_term()
+    if term is None or group_today() > term.ends_on + timedelta(days=settings.OUTGOING_CHAIR_DAYS):
+        return set()
+    return {organisation.pk for organisation in term.organisations.all()}
+
+
+def _acts_for(user: AnyUser, organisation_ids: set[int]) -> bool:
+    return bool(
+        user.is_authenticated and user.is_focal_point and user.organisation_id in organisation_ids
+    )
+
+
+def is_incoming_chair(user: AnyUser) -> bool:
+    """A focal point (or alternate) of an organisation of the next term."""
+    return _acts_for(user, incoming_chair_organisation_ids())
+
+
+def is_outgoing_chair(user: AnyUser) -> bool:
+    """A focal point (or alternate) of an organisation of the term that ended lately."""
+    return _acts_for(user, outgoing_chair_organisation_ids())
+
+
+# --- Handovers: the outgoing term's chairs hand over to the incoming term's ---------------------
+
+
+def handover_sides(user: AnyUser, handover: Handover) -> set[str]:
+    """The sides `user` acts for on this handover: "outgoing" (a focal point of the term before
+    its term), "incoming" (of its term), "secretariat". Observers and principals: none."""
+    sides: set[str] = set()
+    if not user.is_authenticated:
+        return sides
+    if is_secretariat(user):
+        sides.add(HandoverSignature.Side.SECRETARIAT)
+    if user.is_focal_point and user.organisation_id is not None:
+        if user.organisation_id in {o.pk for o in handover.term.organisations.all()}:
+            sides.add(HandoverSignature.Side.INCOMING)
+        before = term_before(handover.term)
+        if before is not None and user.organisation_id in {
+            o.pk for o in before.organisations.all()
+        }:
+            sides.add(HandoverSignature.Side.OUTGOING)
+    return sides
+
+
+def can_see_handover(user: AnyUser, handover: Handover) -> bool:
+    return bool(handover_sides(user, handover))
+
+
+def can_change_handover(user: AnyUser, handover: Handover) -> bool:
+    """Add tasks, comment, regenerate, sign: either side or the secretariat, until signed off."""
+    return not handover.is_signed_off and can_see_handover(user, handover)
+
+
+def can_change_task_status(user: AnyUser, task: HandoverTask) -> bool:
+    """A task's owner or the secretariat, until the handover is signed off."""
+    return (
+        not task.handover.is_signed_off
+        and user.is_authenticated
+        and (is_secretariat(user) or task.owner_id == user.pk)
+    )
+
+
+def can_open_handover(user: AnyUser, term: ChairTerm) -> bool:
+    """The secretariat, or the chairs handing over (those of the term before `term`)."""
+    if is_secretariat(user):
+        return True
+    before = term_before(term)
+    return before is not None and _acts_for(user, {o.pk for o in before.organisations.all()})
 
 
 def can_manage_members(user: AnyUser) -> bool:

@@ -43,6 +43,41 @@ def group_at_a_glance() -> GroupAtAGlance:
     )
 
 
+def next_chair_term() -> ChairTerm | None:
+    """The next recorded term, starting after today (the incoming chairs')."""
+    return (
+        ChairTerm.objects.filter(starts_on__gt=group_today())
+        .order_by("starts_on")
+        .prefetch_related("organisations")
+        .first()
+    )
+
+
+def previous_chair_term() -> ChairTerm | None:
+    """The latest term that has ended (the outgoing chairs')."""
+    return (
+        ChairTerm.objects.filter(ends_on__lt=group_today())
+        .order_by("-ends_on")
+        .prefetch_related("organisations")
+        .first()
+    )
+
+
+def term_before(term: ChairTerm) -> ChairTerm | None:
+    """The term that ended before `term` started: the chairs who hand over to its chairs."""
+    return (
+        ChairTerm.objects.filter(ends_on__lt=term.starts_on)
+        .order_by("-ends_on")
+        .prefetch_related("organisations")
+        .first()
+    )
+
+
+def chair_terms() -> QuerySet[ChairTerm]:
+    """Every term, newest first, with its chairs and its handover."""
+    return ChairTerm.objects.order_by("-starts_on").prefetch_related("organisations")
+
+
 def current_chair_term() -> ChairTerm | None:
     """The term covering today in the group's calendar (GROUP_TIME_ZONE), not the viewer's: the
     chair's rights change at the group's midnight, the same moment for everyone."""

@@ -125,7 +125,7 @@ def _release_permanent_coordinator(*, exclude: int | None) -> None:
 # --- Chair terms -------------------------------------------------------------------------------
 
 # What may be set on a chair term.
-CHAIR_TERM_FIELDS = ("starts_on", "ends_on", "organisations", "pledges")
+CHAIR_TERM_FIELDS = ("starts_on", "ends_on", "organisations", "note")
 # One chair or two co-chairs: the seats of a term.
 MAX_CHAIR_SEATS = 2
 
@@ -184,7 +184,7 @@ def chair_term_create(
     starts_on: date,
     ends_on: date,
     organisations: Iterable[Organisation],
-    pledges: str = "",
+    note: str = "",
 ) -> ChairTerm:
     """Record a chair term (often next year's, endorsed by the principals). `actor` None is the
     system (the demonstration data).
@@ -198,7 +198,7 @@ def chair_term_create(
     chairs = list(organisations)
     chair_term_validate(starts_on=starts_on, ends_on=ends_on, organisations=chairs)
     with acting_as(actor):
-        term = ChairTerm(starts_on=starts_on, ends_on=ends_on, pledges=pledges)
+        term = ChairTerm(starts_on=starts_on, ends_on=ends_on, note=note)
         term.full_clean()
         term.save()
         term.organisations.set(chairs)
@@ -209,7 +209,7 @@ def chair_term_create(
 def chair_term_update(
     *, term: ChairTerm, actor: Person | None, version: int, **changes: Any
 ) -> ChairTerm:
-    """Change a term's dates, chairs or pledges, if nobody saved it since `version` was read.
+    """Change a term's dates, chairs or note, if nobody saved it since `version` was read.
 
     `actor` None is the system (the demonstration data). The version moves on with any change,
     the chairs included, so that a form opened before a change of chairs cannot undo it.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 import common.urls  # noqa: F401  # registers <id:...>, the converter of object ids
 from coordination import views
@@ -22,4 +22,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("history/", views.audit_log, name="audit_log"),
     path("status/", views.system_status, name="system_status"),
+    # Chair terms (coordination/views.py) and their handovers (coordination/handover_views.py).
+    path("chairs/", include("coordination.urls_chairs")),
 ]

@@ -258,6 +258,16 @@ class Minutes(models.Model):
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
+    # The chair term the principals endorsed by this decision (the decision refers to the term:
+    # meetings depend on coordination, not the other way).
+    endorses_term = models.ForeignKey(
+        "coordination.ChairTerm",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="endorsements",
+        verbose_name=_("endorses the chair term"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

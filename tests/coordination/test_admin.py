@@ -27,7 +27,7 @@ def term_form(*organisations, **values):
         "starts_on": "2027-01-01",
         "ends_on": "2027-12-31",
         "organisations": [o.pk for o in organisations],
-        "pledges": "",
+        "note": "",
         "version": "",
         **values,
     }
@@ -84,17 +84,17 @@ def test_changing_a_term_in_the_admin_checks_the_version(
     url = reverse("admin:coordination_chairterm_change", args=[term.pk])
     page = admin_client.get(url).content.decode()
     assert '<input type="hidden" name="version" value="1"' in page  # the version it was opened at
-    response = admin_client.post(url, term_form(other_organisation, pledges="Ours.", version="1"))
+    response = admin_client.post(url, term_form(other_organisation, note="Ours.", version="1"))
     assert response.status_code == 302
     term.refresh_from_db()
-    assert (term.pledges, term.version) == ("Ours.", 2)
+    assert (term.note, term.version) == ("Ours.", 2)
     assert list(term.organisations.all()) == [other_organisation]
     # A second form opened at version 1 is stale now: it is told so and changes nothing.
-    response = admin_client.post(url, term_form(organisation, pledges="Theirs.", version="1"))
+    response = admin_client.post(url, term_form(organisation, note="Theirs.", version="1"))
     assert response.status_code == 200
     assert "Someone else changed this chair term since you opened it." in response.content.decode()
     term.refresh_from_db()
-    assert (term.pledges, term.version) == ("Ours.", 2)
+    assert (term.note, term.version) == ("Ours.", 2)
 
 
 def test_staff_outside_the_secretariat_cannot_add_a_term(client, focal_point, organisation):

@@ -406,11 +406,11 @@ class TestChairTerms:
             starts_on=date(2027, 1, 1),
             ends_on=date(2027, 12, 31),
             organisations=[organisation, other_organisation],
-            pledges="Survivors' voices.",
+            note="Survivors' voices.",
         )
         term.refresh_from_db()
         assert term.version == 1
-        assert term.pledges == "Survivors' voices."
+        assert term.note == "Survivors' voices."
         assert set(term.organisations.all()) == {organisation, other_organisation}
         entries = LogEntry.objects.get_for_object(term)
         assert entries.filter(action=LogEntry.Action.CREATE, actor=secretariat).exists()
@@ -530,7 +530,7 @@ class TestChairTerms:
     def test_a_stale_version_is_a_conflict_and_writes_nothing(
         self, secretariat, term, other_organisation
     ):
-        services.chair_term_update(term=term, actor=secretariat, version=1, pledges="First.")
+        services.chair_term_update(term=term, actor=secretariat, version=1, note="First.")
         stale = ChairTerm.objects.get(pk=term.pk)
         stale.version = 1  # as the second form read it, before the first save
         with pytest.raises(ConflictError):
@@ -538,7 +538,7 @@ class TestChairTerms:
                 term=stale, actor=secretariat, version=1, organisations=[other_organisation]
             )
         term.refresh_from_db()
-        assert (term.pledges, term.version) == ("First.", 2)
+        assert (term.note, term.version) == ("First.", 2)
         assert list(term.organisations.values_list("acronym", flat=True)) == ["UNICEF"]
 
     @pytest.mark.parametrize("role_fixture", ["focal_point", "principal", "observer"])
@@ -554,9 +554,9 @@ class TestChairTerms:
                 organisations=[organisation],
             )
         with pytest.raises(PermissionDenied):
-            services.chair_term_update(term=term, actor=person, version=1, pledges="Mine.")
+            services.chair_term_update(term=term, actor=person, version=1, note="Mine.")
         term.refresh_from_db()
-        assert (ChairTerm.objects.count(), term.pledges, term.version) == (1, "", 1)
+        assert (ChairTerm.objects.count(), term.note, term.version) == (1, "", 1)
 
     def test_a_chair_cannot_extend_their_own_term(self, focal_point, organisation, term):
         from coordination.permissions import is_chair
