@@ -84,10 +84,13 @@ def beat_tick() -> Status:
 def events() -> Status:
     waiting, oldest = outbox.backlog()
     late = oldest is not None and timezone.now() - oldest.created_at > SILENT_AFTER
-    detail = _("%(count)s waiting; the oldest since %(when)s") % {
-        "count": waiting,
-        "when": _when(oldest.created_at if oldest else None),
-    }
+    if oldest is None:
+        detail = _("nothing waiting")
+    else:
+        detail = _("%(count)s waiting; the oldest since %(when)s") % {
+            "count": waiting,
+            "when": _when(oldest.created_at),
+        }
     advice = _(
         "Events are not being processed: check the worker and the broker above. Nothing is "
         "lost: they are processed once both are running."
@@ -112,10 +115,18 @@ def deliveries() -> Status:
 
 def digests() -> Status:
     last = _last("digests")
+    if last is None:
+        # A site just started: the beat's first look comes after DIGEST_CHECK_SECONDS (and a
+        # beat that never ticks is the beat's own red line above).
+        return Status(
+            _("Digest run"),
+            True,
+            _("not run yet: the beat looks every %(minutes)s minutes")
+            % {"minutes": max(1, settings.DIGEST_CHECK_SECONDS // 60)},
+            "",
+        )
     # The beat asks for due digests every DIGEST_CHECK_SECONDS; allow for two missed runs.
-    ok = last is not None and timezone.now() - last < timedelta(
-        seconds=3 * settings.DIGEST_CHECK_SECONDS
-    )
+    ok = timezone.now() - last < timedelta(seconds=3 * settings.DIGEST_CHECK_SECONDS)
     return Status(
         _("Digest run"),
         ok,

@@ -70,3 +70,10 @@ def test_an_unreachable_broker_is_a_red_line_not_an_error(settings):
     finally:
         app.conf.broker_url = previous
     assert not line.ok and "broker" in line.advice
+
+
+def test_a_site_just_started_is_not_red_for_digests_nobody_ran_yet():
+    line = status.digests()
+    assert line.ok and "not run yet" in line.detail
+    outbox_line = status.events()
+    assert outbox_line.ok and outbox_line.detail == "nothing waiting"
