@@ -323,6 +323,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60},
     "relay-events": {"task": "notifications.tasks.relay_events", "schedule": 60},
     "heartbeat": {"task": "notifications.tasks.heartbeat", "schedule": 60},
+    # Each notice is claimed once (coordination.services.chair_term_notices_send): hourly is
+    # soon enough after the group's midnight and catches up on a missed run.
+    "chair-term-notices": {"task": "coordination.tasks.chair_term_notices", "schedule": 3600},
 }
 
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------

@@ -19,6 +19,16 @@ class CoordinationConfig(AppConfig):
         registry.preference_defaults.add("coordination.notify.preference_defaults")
         registry.email_kinds.add("coordination.notify.INVITATION")
         registry.event_handlers.add("coordination.notify.invitation_email")
+        for handler in ("term_recorded", "handover_reminder", "new_chairs"):
+            registry.event_handlers.add(f"coordination.notify.{handler}")
+        for kind in ("TERM_RECORDED", "HANDOVER_REMINDER", "NEW_CHAIRS"):
+            registry.email_kinds.add(f"coordination.notify.{kind}")
+        # Who chairs now and next comes before the apps' own blocks.
+        registry.dashboard_blocks.add("coordination.dashboard.chairs", order=5)
         # The kernel's own line of the status page comes first (common.status).
         registry.status_checks.add("common.status.database", order=0)
         registry.send_hooks.add("coordination.send_hooks.INVITATION_LINK_HOOK")
+        registry.handover_sources.add("coordination.handovers.contacts")
+        registry.digest_sections.add("coordination.digest.HANDOVER_TASKS")
+        # After the work plan (20) and the meetings (30): the handover lists their objects.
+        registry.demo_loaders.add("coordination.demo_handover.load_handover", order=40)

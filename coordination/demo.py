@@ -262,9 +262,18 @@ CHAIR_TERMS: list[tuple[int, list[str], str]] = [
         "development of multilateral policy on trafficking in persons.",
     ),
 ]
+# The demonstration's incoming chairs, whose focal points (focal.iom@demo.example and
+# focal.unhcr@demo.example, named in the README) see the handover and draft the next term.
+INCOMING_CHAIRS = ["IOM", "UNHCR"]
 DEMONSTRATION_TERM_NOTE = (
     "Demonstration term: the public record stops at the 2022 co-chairs, ICMPD and UNODC, whom the "
-    "demonstration keeps in the chair for the current year."
+    "demonstration keeps in the chair for the current year ({year}), whatever year it is. "
+    "IOM and UNHCR follow as the incoming co-chairs from {next_start}."
+)
+INCOMING_TERM_NOTE = (
+    "Demonstration term: the incoming co-chairs, IOM and UNHCR, from the day after the current "
+    "demonstration term ends ({current_end}). No public record names them: the demonstration "
+    "needs incoming chairs to show the handover and the drafting of the next term."
 )
 
 
@@ -344,7 +353,7 @@ def load_demo_group() -> dict[str, int]:
         Person.Role.SECRETARIAT,
         coordinator,
     )
-    # The demo secretariat reaches the Django admin, where chair terms are recorded for now;
+    # The demo secretariat also reaches the Django admin (chair terms can be corrected there);
     # without Django model permissions it sees only what the secretariat's rules allow there.
     written["people"] += Person.objects.filter(
         email=demo_email("secretariat"), is_staff=False
@@ -364,11 +373,29 @@ def load_demo_group() -> dict[str, int]:
             organisation,
         )
 
-    # The group's year, as the chair's rights read it (common.dates).
+    # The group's year, as the chair's rights read it (common.dates): a term covering today,
+    # and an incoming one starting the day after it ends, whatever today is.
     this_year = group_today().year
     terms = list(CHAIR_TERMS)
-    if all(year != this_year for year, _, _ in terms):
-        terms.append((this_year, ["ICMPD", "UNODC"], DEMONSTRATION_TERM_NOTE))
+    seed_years = {year for year, _, _ in terms}
+    if this_year not in seed_years:
+        terms.append(
+            (
+                this_year,
+                ["ICMPD", "UNODC"],
+                DEMONSTRATION_TERM_NOTE.format(
+                    year=this_year, next_start=date(this_year + 1, 1, 1).isoformat()
+                ),
+            )
+        )
+    if this_year + 1 not in seed_years:
+        terms.append(
+            (
+                this_year + 1,
+                INCOMING_CHAIRS,
+                INCOMING_TERM_NOTE.format(current_end=date(this_year, 12, 31).isoformat()),
+            )
+        )
     for year, acronyms, note in terms:
         written["chair_terms"] += int(
             _load_chair_term(

@@ -6,9 +6,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import VersionedModelForm
-from coordination.models import Invitation, Organisation, Person
-from coordination.services import ORGANISATION_FIELDS, PERSON_FIELDS_FOR_SECRETARIAT, PROFILE_FIELDS
+from common.forms import IdsField, VersionedModelForm
+from coordination.models import ChairTerm, Invitation, Organisation, Person
+from coordination.services import (
+    CHAIR_TERM_FIELDS,
+    ORGANISATION_FIELDS,
+    PERSON_FIELDS_FOR_SECRETARIAT,
+    PROFILE_FIELDS,
+)
 
 
 class OrganisationForm(VersionedModelForm):
@@ -32,6 +37,45 @@ class OrganisationForm(VersionedModelForm):
         # before saving, so the one-coordinator constraint is the service's to check.
         exclusions = super()._get_validation_exclusions()  # type: ignore[misc]  # private, not in the stubs
         exclusions.add("is_permanent_coordinator")
+        return exclusions
+
+
+class TermForm(VersionedModelForm):
+    """The secretariat records or corrects a chair term; the service's rules (seats, membership
+    on those dates, no overlap) come back as errors on this form."""
+
+    organisations = IdsField(
+        label=_("Chair organisations"),
+        queryset=Organisation.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        # The service says what is missing, in the group's words, rather than "required".
+        required=False,
+        help_text=_("One chair, or two co-chairs."),
+    )
+
+    class Meta:
+        model = ChairTerm
+        fields = list(CHAIR_TERM_FIELDS)
+        widgets = {
+            # The format a date input reads, whatever the viewer's language.
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "starts_on": _("Usually 1 January: the chair's rights move at midnight, group time."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+
+    def _get_validation_exclusions(self) -> Any:
+        # An end before the start is the service's to refuse, in words, not the check
+        # constraint's generic message.
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]  # private, not in the stubs
+        exclusions.add("ends_on")
         return exclusions
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from common.audit import acting_as
+from common.dates import group_time_zone, group_today
+from common.models import Submission
 from common.permissions import require
 from common.versioning import reject_unknown, save_versioned
 from coordination import notify, permissions
@@ -137,7 +140,8 @@ def chair_term_validate(
     organisations: Iterable[Organisation],
     term: ChairTerm | None = None,
 ) -> None:
-    """Refuse a term that ends before it starts, has no chair or more than two, or overlaps another.
+    """Refuse a term that ends before it starts, has no chair or more than two, has a chair that
+    is not a member on every one of its days, or overlaps another.
 
     Terms must not overlap because "the chair" is the one term covering today. `term` is the
     term being changed (left out of the overlap check). The admin's form calls this too, so that
@@ -146,7 +150,8 @@ def chair_term_validate(
     errors: dict[str, list[str]] = {}
     if ends_on < starts_on:
         errors.setdefault("ends_on", []).append(_("A chair term cannot end before it starts."))
-    seats = len({organisation.pk for organisation in organisations})
+    chairs = {organisation.pk: organisation for organisation in organisations}
+    seats = len(chairs)
     if seats == 0:
         errors.setdefault("organisations", []).append(
             _("Choose the chair organisation (or the two co-chairs).")
@@ -156,6 +161,19 @@ def chair_term_validate(
             _("A chair term has one chair or two co-chairs, not %(count)d organisations.")
             % {"count": seats}
         )
+    if "ends_on" not in errors:
+        # A chair speaks for the group on every day of its term, so it is a member on each.
+        for organisation in sorted(chairs.values(), key=lambda o: o.acronym.lower()):
+            if (organisation.joined_on is not None and organisation.joined_on > starts_on) or (
+                organisation.left_on is not None and organisation.left_on <= ends_on
+            ):
+                errors.setdefault("organisations", []).append(
+                    _("%(organisation)s is not a member on all of these dates (it %(span)s).")
+                    % {
+                        "organisation": organisation.acronym,
+                        "span": _membership_span(organisation),
+                    }
+                )
     if "ends_on" not in errors:
         others = ChairTerm.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
         if term is not None and term.pk is not None:
@@ -175,6 +193,16 @@ def chair_term_validate(
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _membership_span(organisation: Organisation) -> str:
+    """Reads "joined on 2020-01-01, left on 2023-07-01", as far as the record goes."""
+    parts = []
+    if organisation.joined_on:
+        parts.append(_("joined on %(date)s") % {"date": organisation.joined_on.isoformat()})
+    if organisation.left_on:
+        parts.append(_("left on %(date)s") % {"date": organisation.left_on.isoformat()})
+    return ", ".join(parts)
 
 
 @transaction.atomic
@@ -202,6 +230,10 @@ def chair_term_create(
         term.full_clean()
         term.save()
         term.organisations.set(chairs)
+    if starts_on > group_today():
+        # The incoming chairs hear what comes next once the term is saved (the outbox); a term
+        # recorded for the record, after it started, tells nobody.
+        contract.record(notify.term_recorded, term_id=term.pk)
     return term
 
 
@@ -232,6 +264,70 @@ def chair_term_update(
             # Only when they differ, so that saving a form unchanged writes no empty audit row.
             term.organisations.set(chairs)
     return term
+
+
+# The handover reminder goes this many days before a term starts (if not signed off by then).
+HANDOVER_REMINDER_DAYS = 14
+# A beat that was down on a term's first day still announces it this many days later.
+ANNOUNCEMENT_CATCH_UP_DAYS = 7
+# The one-time claims of chair term notices (see _claim_notice).
+NOTICE_NAMESPACE = uuid.UUID("5b0f3c2e-7a4d-4f0e-9c43-2f6b1e0d8a11")
+
+
+def _claim_notice(key: str, *, keep_until: date) -> bool:
+    """Claim the notice `key` once: True for the one caller that may record it.
+
+    The claim is a row of the kernel's one-time tokens (common.models.Submission), whose unique
+    token makes a second beat, a retried task or two workers find it taken: the emails carry
+    their own keys, but notify() also writes an in-app notification each time it is called. The
+    row's time is the end of the notice's window, so the tokens' cleanup (two days after that
+    time) cannot free the claim while the notice could still be sent. Call it inside the
+    transaction that records the notice, so that a failure frees it again.
+    """
+    token = uuid.uuid5(NOTICE_NAMESPACE, key)
+    until = datetime.combine(keep_until, time.min, tzinfo=group_time_zone())
+    _claim, created = Submission.objects.get_or_create(token=token, defaults={"at": until})
+    return created
+
+
+def chair_term_notices_send() -> dict[str, int]:
+    """What the chair terms call for today (the group's date), each notice once:
+
+    1. a term starting within HANDOVER_REMINDER_DAYS whose handover is not signed off (or not
+       opened): a reminder to both sides and the secretariat;
+    2. a term that started today (or up to ANNOUNCEMENT_CATCH_UP_DAYS ago, if the beat was
+       down): the new chairs announced to every member.
+
+    Idempotent: the beat runs it every hour, and each notice is claimed before it is recorded.
+    """
+    today = group_today()
+    counts = {"reminders": 0, "announcements": 0}
+    starting_soon = (
+        ChairTerm.objects.filter(
+            starts_on__gt=today, starts_on__lte=today + timedelta(days=HANDOVER_REMINDER_DAYS)
+        )
+        .select_related("handover")
+        .order_by("starts_on")
+    )
+    for term in starting_soon:
+        if not notify.handover_reminder_due(term):
+            continue
+        with transaction.atomic():
+            if _claim_notice(f"handover-reminder:{term.pk}", keep_until=term.starts_on):
+                contract.record(notify.handover_reminder, term_id=term.pk)
+                counts["reminders"] += 1
+    just_started = ChairTerm.objects.filter(
+        starts_on__lte=today,
+        starts_on__gte=today - timedelta(days=ANNOUNCEMENT_CATCH_UP_DAYS),
+        ends_on__gte=today,
+    ).order_by("starts_on")
+    for term in just_started:
+        with transaction.atomic():
+            last_day = term.starts_on + timedelta(days=ANNOUNCEMENT_CATCH_UP_DAYS)
+            if _claim_notice(f"term-start:{term.pk}", keep_until=last_day):
+                contract.record(notify.new_chairs, term_id=term.pk)
+                counts["announcements"] += 1
+    return counts
 
 
 # --- People ------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from common import registry
 from common.audit import describe_changes
+from common.dates import group_today
 from common.editing import posted, submit_form, versioned_edit
 from common.http import AuthenticatedRequest
 from common.permissions import require
@@ -33,8 +35,9 @@ from coordination.forms import (
     OrganisationForm,
     PersonForm,
     ProfileForm,
+    TermForm,
 )
-from coordination.models import Invitation, Organisation, Person
+from coordination.models import ChairTerm, Invitation, Organisation, Person
 
 # --- Dashboard and directory ---------------------------------------------------------------------
 
@@ -114,6 +117,81 @@ def organisation_edit(request: AuthenticatedRequest[Person], slug: str) -> HttpR
         ),
         template="coordination/organisation_form.html",
         context={"organisation": organisation},
+    )
+
+
+# --- Chair terms -------------------------------------------------------------------------------
+
+
+def term_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
+    terms = list(selectors.chair_terms().select_related("handover"))
+    return render(
+        request,
+        "coordination/term_list.html",
+        {
+            "terms": terms,
+            "today": group_today(),
+            "can_manage": permissions.can_manage_chair_terms(request.user),
+        },
+    )
+
+
+def term_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    term = get_object_or_404(
+        ChairTerm.objects.select_related("handover").prefetch_related("organisations"), pk=pk
+    )
+    sections = [b for section in registry.term_sections if (b := section(term, request.user))]
+    handover = getattr(term, "handover", None) if _has_handover(term) else None
+    return render(
+        request,
+        "coordination/term_detail.html",
+        {
+            "term": term,
+            "sections": [render_to_string(b.template, b.context, request) for b in sections],
+            "handover": handover,
+            "can_see_handover": handover is not None
+            and permissions.can_see_handover(request.user, handover),
+            # Opened for the next term (coordination/handover_views.py handover_open).
+            "can_open_handover": handover is None
+            and term.state() == ChairTerm.State.UPCOMING
+            and getattr(selectors.next_chair_term(), "pk", None) == term.pk
+            and permissions.can_open_handover(request.user, term),
+            "can_manage": permissions.can_manage_chair_terms(request.user),
+        },
+    )
+
+
+def _has_handover(term: ChairTerm) -> bool:
+    try:
+        term.handover  # noqa: B018 - reading the reverse one-to-one is the question
+    except ChairTerm.handover.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+def term_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
+    require(permissions.can_manage_chair_terms(request.user))
+    form = TermForm(posted(request))
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.chair_term_create(actor=request.user, **form.changes()),
+        template="coordination/term_form.html",
+        context={},
+        success_message=lambda term: _("The %(term)s chair term was recorded.") % {"term": term},
+    )
+
+
+def term_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    term = get_object_or_404(ChairTerm, pk=pk)
+    require(permissions.can_manage_chair_terms(request.user))
+    return versioned_edit(
+        request,
+        form_class=TermForm,
+        instance=term,
+        save=lambda **changes: services.chair_term_update(term=term, actor=request.user, **changes),
+        template="coordination/term_form.html",
+        context={"term": term},
     )
 
 

@@ -16,6 +16,8 @@ class MeetingsConfig(AppConfig):
             registry.digest_sections.add(f"meetings.digest.{section}")
         registry.demo_loaders.add("meetings.demo.load_meetings", order=30)
         registry.backlinks.add("meetings.selectors.work_item_origins")
+        registry.term_sections.add("meetings.chair_terms.endorsements")
+        registry.handover_sources.add("meetings.handover.meetings_to_hand_over")
         registry.event_handlers.add("meetings.notify.meeting_event")
         for kind in ("MEETING_INVITATION", "AGENDA", "MEETING_CHANGED", "MEETING_CANCELLED"):
             registry.email_kinds.add(f"meetings.notify.{kind}")

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import IdsField, VersionedModelForm, narrow_choices
-from coordination.models import Organisation
-from coordination.selectors import assignable_people
+from coordination.models import ChairTerm, Organisation
+from coordination.selectors import assignable_people, chair_terms
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.services import AGENDA_FIELDS, MEETING_FIELDS
 from workplans.models import PriorityArea, WorkItem
@@ -170,8 +170,27 @@ class CirculateForm(forms.Form):
     approval_due_on = forms.DateField(label=_("Approval due on"), widget=DATE)
 
 
+class TermChoiceField(forms.ModelChoiceField):
+    """A choice of chair terms, each named with its chairs."""
+
+    def label_from_instance(self, obj: ChairTerm) -> str:
+        chairs = ", ".join(organisation.acronym for organisation in obj.organisations.all())
+        return f"{obj} ({chairs})"
+
+
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    # The principals endorse incoming chairs at a meeting: the decision says which term.
+    endorses_term = TermChoiceField(
+        label=_("Endorses the chair term"),
+        queryset=ChairTerm.objects.none(),
+        required=False,
+        empty_label=_("(no chair term)"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        narrow_choices(self, endorses_term=chair_terms())  # newest first
 
 
 class ActionItemForm(forms.ModelForm):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from coordination.permissions import is_chair, is_secretariat
+from common.dates import group_time_zone
+from coordination.permissions import is_chair, is_incoming_chair, is_secretariat
+from coordination.selectors import next_chair_term
 
 if TYPE_CHECKING:
     from coordination.permissions import AnyUser
@@ -12,16 +15,56 @@ if TYPE_CHECKING:
 
 
 def can_manage_meetings(user: AnyUser) -> bool:
-    """Schedule, edit and cancel meetings, publish agendas, record minutes, decisions and
-    actions: the secretariat and the focal points of the organisations chairing the group today
-    (the same chair predicate as the work plans)."""
+    """Schedule, edit, publish and cancel any meeting, publish agendas, record minutes,
+    decisions and actions: the secretariat and the focal points of the organisations chairing
+    the group today (the same chair predicate as the work plans)."""
     return is_secretariat(user) or is_chair(user)
 
 
+def incoming_term_start(user: AnyUser) -> datetime | None:
+    """For an incoming chair, the moment their term starts (the group's midnight): they may
+    draft the meetings from then on. None for everyone else."""
+    if not is_incoming_chair(user):
+        return None
+    term = next_chair_term()
+    if term is None:
+        return None
+    return datetime.combine(term.starts_on, time.min, tzinfo=group_time_zone())
+
+
+def can_create_meetings(user: AnyUser) -> bool:
+    """The organisers, and the incoming chairs, who draft the meetings of their own term."""
+    return can_manage_meetings(user) or incoming_term_start(user) is not None
+
+
+def is_incoming_chairs_draft(user: AnyUser, meeting: Meeting) -> bool:
+    """A draft of the incoming chairs' term (starting on or after its first day), for one of
+    them: theirs to prepare, until a chair or the secretariat publishes it."""
+    start = incoming_term_start(user)
+    return (
+        start is not None
+        and meeting.status == meeting.Status.DRAFT
+        and meeting.starts_at is not None
+        and meeting.starts_at >= start
+    )
+
+
+def can_manage_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Change this meeting, its agenda, invitees, minutes, decisions, actions and documents."""
+    return can_manage_meetings(user) or is_incoming_chairs_draft(user, meeting)
+
+
+def can_publish_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Publishing tells the invitees: the chairs of today and the secretariat decide it, also
+    for a draft the incoming chairs prepared."""
+    return can_manage_meetings(user)
+
+
 def can_see_meeting(user: AnyUser, meeting: Meeting) -> bool:
-    """Everyone logged in sees a meeting once it is scheduled; drafts are the organisers'."""
+    """Everyone logged in sees a meeting once it is scheduled; drafts are the organisers' (and
+    the incoming chairs' drafts of their own term are theirs too)."""
     return bool(user.is_authenticated) and (
-        meeting.status != meeting.Status.DRAFT or can_manage_meetings(user)
+        meeting.status != meeting.Status.DRAFT or can_manage_meeting(user, meeting)
     )
 
 
@@ -31,7 +74,9 @@ def can_download(user: AnyUser, document: Document) -> bool:
     if not can_see_meeting(user, meeting):
         return False
     return (
-        document.agenda_item_id is None or meeting.agenda_is_published or can_manage_meetings(user)
+        document.agenda_item_id is None
+        or meeting.agenda_is_published
+        or can_manage_meeting(user, meeting)
     )
 
 

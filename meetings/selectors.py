@@ -79,7 +79,12 @@ def meetings_for(user: Person) -> MeetingQuerySet:
     """The meetings a person may see (organisers also see drafts), with what a row shows."""
     meetings = Meeting.objects.select_related("host_organisation")
     if not permissions.can_manage_meetings(user):
-        meetings = meetings.visible()
+        # Everyone sees what is not a draft; the incoming chairs also their own term's drafts.
+        drafts_from = permissions.incoming_term_start(user)
+        meetings = meetings.filter(
+            ~Q(status=Meeting.Status.DRAFT)
+            | (Q(starts_at__gte=drafts_from) if drafts_from else Q(pk__in=[]))
+        )
     if user.organisation_id:
         mine = Invitation.objects.filter(organisation_id=user.organisation_id)
         meetings = meetings.prefetch_related(

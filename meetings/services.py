@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -21,7 +21,7 @@ from common.audit import acting_as
 from common.dates import group_today
 from common.permissions import require
 from common.versioning import ConflictError, reject_unknown, save_versioned
-from coordination.models import Organisation, Person
+from coordination.models import ChairTerm, Organisation, Person
 from meetings import notify, permissions
 from meetings.models import (
     ActionItem,
@@ -62,8 +62,25 @@ AGENDA_FIELDS = (
 )
 
 
-def _require_manager(actor: Person) -> None:
-    require(permissions.can_manage_meetings(actor))
+def _require_manager(actor: Person, meeting: Meeting) -> None:
+    require(permissions.can_manage_meeting(actor, meeting))
+
+
+def _check_incoming_chairs_date(actor: Person, starts_at: datetime) -> None:
+    """An incoming chair drafts the meetings of their own term only: from its first day on."""
+    if permissions.can_manage_meetings(actor):
+        return
+    start = permissions.incoming_term_start(actor)
+    if start is not None and starts_at < start:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "As an incoming chair you prepare the meetings of your term: this one must "
+                    "start on or after %(date)s."
+                )
+                % {"date": start.date().isoformat()}
+            }
+        )
 
 
 def _touch(meeting: Meeting) -> None:
@@ -96,10 +113,11 @@ def meeting_create(
 ) -> Meeting:
     """Schedule a meeting (as a draft, seen only by the organisers until it is published) and
     invite the organisations its kind calls for, or those given."""
-    _require_manager(actor)
+    require(permissions.can_create_meetings(actor))
     reject_unknown(fields, MEETING_FIELDS)
     meeting = Meeting(**fields)
     meeting.full_clean()
+    _check_incoming_chairs_date(actor, meeting.starts_at)
     with acting_as(actor):
         meeting.save()
         organisations = default_invitees(meeting.kind) if invite is None else invite
@@ -111,12 +129,14 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: Any) -> Meeting:
-    _require_manager(actor)
+    # (The stored meeting: a bound form has already changed the instance.)
+    stored = Meeting.objects.get(pk=meeting.pk)
+    _require_manager(actor, stored)
     reject_unknown(changes, MEETING_FIELDS)
-    if meeting.status == Meeting.Status.CANCELLED:
+    if stored.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
-    # (The stored values: a bound form has already changed the instance.)
-    before = Meeting.objects.values(*RESCHEDULING_FIELDS).get(pk=meeting.pk)
+    before = {field: getattr(stored, field) for field in RESCHEDULING_FIELDS}
+    _check_incoming_chairs_date(actor, changes.get("starts_at", stored.starts_at))
     with acting_as(actor):
         meeting = save_versioned(meeting, expected_version=version, changes=changes)
         _touch(meeting)
@@ -127,7 +147,10 @@ def meeting_update(*, meeting: Meeting, actor: Person, version: int, **changes: 
 
 
 def _set_status(meeting: Meeting, actor: Person, status: str, allowed_from: set[str]) -> Meeting:
-    _require_manager(actor)
+    if status == Meeting.Status.SCHEDULED:
+        require(permissions.can_publish_meeting(actor, meeting))
+    else:
+        _require_manager(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == status:
         return meeting
@@ -182,7 +205,7 @@ def invitations_set(
 ) -> None:
     """Invite exactly these organisations: new ones are added, the others' invitations (and
     answers) removed."""
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     wanted = {o.pk for o in organisations}
     current = set(meeting.invitations.values_list("organisation_id", flat=True))
     with acting_as(actor):
@@ -246,7 +269,7 @@ def rsvp_answer(
 
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, actor: Person, title: str, **fields: Any) -> AgendaItem:
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem(meeting=meeting, title=title, position=(last or 0) + 1, **fields)
     _check_presenter(item)
@@ -270,7 +293,7 @@ def _check_presenter(item: AgendaItem) -> None:
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, actor: Person, **changes: Any) -> AgendaItem:
-    _require_manager(actor)
+    _require_manager(actor, item.meeting)
     reject_unknown(changes, AGENDA_FIELDS)
     for field, value in changes.items():
         setattr(item, field, value)
@@ -284,7 +307,7 @@ def agenda_item_update(*, item: AgendaItem, actor: Person, **changes: Any) -> Ag
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, actor: Person, up: bool) -> None:
     """Swap the item with its neighbour above or below."""
-    _require_manager(actor)
+    _require_manager(actor, item.meeting)
     items = list(item.meeting.agenda_items.select_for_update().order_by("position", "pk"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     other_index = index - 1 if up else index + 1
@@ -300,14 +323,14 @@ def agenda_item_move(*, item: AgendaItem, actor: Person, up: bool) -> None:
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, actor: Person) -> None:
-    _require_manager(actor)
+    _require_manager(actor, item.meeting)
     with acting_as(actor):
         item.delete()
 
 
 @transaction.atomic
 def agenda_publish(*, meeting: Meeting, actor: Person) -> Meeting:
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     if not meeting.agenda_items.exists():
         raise ValidationError(_("Add at least one agenda item before publishing the agenda."))
     if meeting.status == Meeting.Status.CANCELLED:
@@ -331,7 +354,7 @@ def minutes_save(
     *, meeting: Meeting, actor: Person, text: str, version: int | None = None
 ) -> Minutes:
     """Write or rewrite the minutes; approved minutes are final."""
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     if not text.strip():
         raise ValidationError({"text": _("The minutes are empty.")})
     # The meeting row is the lock: two people writing the first minutes at once are serialised,
@@ -350,7 +373,7 @@ def minutes_save(
 
 @transaction.atomic
 def minutes_circulate(*, meeting: Meeting, actor: Person, approval_due_on: date) -> Minutes:
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         raise ValidationError(_("Write the minutes first."))
@@ -369,7 +392,7 @@ def minutes_circulate(*, meeting: Meeting, actor: Person, approval_due_on: date)
 
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, actor: Person) -> Minutes:
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None or minutes.status != Minutes.Status.CIRCULATED:
         raise ValidationError(_("Minutes are approved after they have been circulated."))
@@ -382,17 +405,22 @@ def minutes_approve(*, meeting: Meeting, actor: Person) -> Minutes:
 
 
 @transaction.atomic
-def decision_add(*, meeting: Meeting, actor: Person, text: str) -> Decision:
-    _require_manager(actor)
+def decision_add(
+    *, meeting: Meeting, actor: Person, text: str, endorses_term: ChairTerm | None = None
+) -> Decision:
+    """Record a decision; `endorses_term` when by it the principals endorsed a chair term."""
+    _require_manager(actor, meeting)
     if not text.strip():
         raise ValidationError({"text": _("Write the decision.")})
     with acting_as(actor):
-        return Decision.objects.create(meeting=meeting, text=text.strip())
+        return Decision.objects.create(
+            meeting=meeting, text=text.strip(), endorses_term=endorses_term
+        )
 
 
 @transaction.atomic
 def decision_remove(*, decision: Decision, actor: Person) -> None:
-    _require_manager(actor)
+    _require_manager(actor, decision.meeting)
     with acting_as(actor):
         decision.delete()
 
@@ -407,7 +435,7 @@ def action_item_add(
     owner: Person | None = None,
     due_on: date | None = None,
 ) -> ActionItem:
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     if owner is not None and owner.organisation_id != owner_organisation.pk:
         raise ValidationError(
             {"owner": _("The person must belong to the organisation that owns the action.")}
@@ -427,7 +455,7 @@ def action_item_add(
 
 @transaction.atomic
 def action_item_remove(*, action: ActionItem, actor: Person) -> None:
-    _require_manager(actor)
+    _require_manager(actor, action.meeting)
     with acting_as(actor):
         action.delete()
 
@@ -437,7 +465,7 @@ def action_item_to_work_item(
     *, action: ActionItem, actor: Person, priority_area: PriorityArea
 ) -> WorkItem:
     """Turn an action into a work item of a plan, owned as the action was, linked both ways."""
-    _require_manager(actor)
+    _require_manager(actor, action.meeting)
     action = ActionItem.objects.select_for_update().select_related("meeting").get(pk=action.pk)
     if action.work_item_id:
         raise ValidationError(_("This action is already a work item."))
@@ -494,7 +522,7 @@ def document_upload(
     title: str = "",
     agenda_item: AgendaItem | None = None,
 ) -> Document:
-    _require_manager(actor)
+    _require_manager(actor, meeting)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("That agenda item belongs to another meeting.")})
     content_type = _check_upload(upload)
@@ -514,7 +542,7 @@ def document_upload(
 
 @transaction.atomic
 def document_remove(*, document: Document, actor: Person) -> None:
-    _require_manager(actor)
+    _require_manager(actor, document.meeting)
     with acting_as(actor):
         stored = document.file.name or ""
         document.delete()

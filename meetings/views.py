@@ -84,14 +84,14 @@ def _visible_meeting(request: AuthenticatedRequest[Person], pk: int) -> Meeting:
 
 def _managed_meeting(request: AuthenticatedRequest[Person], pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
-    require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meeting(request.user, meeting))
     return meeting
 
 
 def _managed_part(request: AuthenticatedRequest[Person], model: type[Part], pk: int) -> Part:
     """An agenda item, decision, action or document, with its meeting, for an organiser."""
     part = get_object_or_404(model._default_manager.select_related("meeting"), pk=pk)
-    require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_manage_meeting(request.user, part.meeting))
     return part
 
 
@@ -213,7 +213,7 @@ def meeting_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
             "upcoming": list(meetings.upcoming(now)[:UPCOMING_SHOWN]),
             "past": past,
             "page": past,
-            "can_manage": permissions.can_manage_meetings(request.user),
+            "can_manage": permissions.can_create_meetings(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -267,7 +267,7 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
         raise Http404 from error
     if not permissions.can_see_meeting(request.user, meeting):
         raise Http404  # a draft is not announced to people who may not see it
-    can_manage = permissions.can_manage_meetings(request.user)
+    can_manage = permissions.can_manage_meeting(request.user, meeting)
     mine = selectors.invitation_of(meeting, request.user.organisation_id)
     minutes = selectors.minutes_of(meeting)
     context: dict[str, object] = {
@@ -279,6 +279,7 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
         "rsvp_form": RSVPForm(instance=mine) if mine else None,
         "minutes": minutes,
         "can_manage": can_manage,
+        "can_publish": permissions.can_publish_meeting(request.user, meeting),
         "now": timezone.now(),
     }
     if can_manage:
@@ -302,7 +303,7 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
 
 
 def meeting_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
-    require(permissions.can_manage_meetings(request.user))
+    require(permissions.can_create_meetings(request.user))
     form = MeetingForm(
         posted(request),
         initial={
@@ -530,10 +531,10 @@ def minutes_approve(request: AuthenticatedRequest[Person], pk: int) -> HttpRespo
 decision_add = _addition(
     lambda request, meeting: DecisionForm(request.POST),
     lambda meeting, actor, data: services.decision_add(
-        meeting=meeting, actor=actor, text=data["text"]
+        meeting=meeting, actor=actor, text=data["text"], endorses_term=data.get("endorses_term")
     ),
     anchor="decisions",
-    invalid=gettext_lazy("Write the decision."),
+    invalid=gettext_lazy("The decision was not recorded: %(errors)s"),
     done=gettext_lazy("The decision was recorded."),
 )
 

@@ -146,3 +146,47 @@ class MeetingInvitationFactory(DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PledgeFactory(DjangoModelFactory):
+    """A pledge of the term's first chair (pass `organisation` for another)."""
+
+    class Meta:
+        model = "workplans.Pledge"
+        skip_postgeneration_save = True
+
+    term = factory.SubFactory(ChairTermFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Pledge {n}")
+    text = "We pledge to advance this area."
+    target = "By the end of the term"
+
+    @factory.post_generation
+    def priority_areas(pledge, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            pledge.priority_areas.set(extracted)
+
+    @factory.post_generation
+    def work_items(pledge, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            pledge.work_items.set(extracted)
+
+
+class PledgeUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = "workplans.PledgeUpdate"
+
+    pledge = factory.SubFactory(PledgeFactory)
+    author = factory.SubFactory(PersonFactory)
+    narrative = "Some progress on the pledge."
+    status = "on_track"
+    percent_complete = 40
+
+
+class PledgeReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "workplans.PledgeReport"
+
+    term = factory.SubFactory(ChairTermFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    text = "What we pledged and what was done."

@@ -434,6 +434,16 @@ def post_checked(walk: Walk, client: Client, form: Form, label: str, data: Any, 
         transaction.set_rollback(True)
 
 
+# Patterns no page of this world offers, and why (each is still sent ids beyond 64 bits and
+# garbage as every pattern is, and its own tests post to it).
+NOT_OFFERED = {
+    # The button shows on the next term's page while it has no handover; the demonstration opens
+    # that handover, so the walk sees the handover's own pages instead
+    # (tests/coordination/test_handovers.py opens one, with each role).
+    "coordination:handover_open": "the demonstration's handover is open already",
+}
+
+
 def test_no_input_gives_a_server_error_or_changes_data_when_refused(tmp_path, settings):
     started = time.monotonic()
     world = build_world(tmp_path, settings)
@@ -449,7 +459,7 @@ def test_no_input_gives_a_server_error_or_changes_data_when_refused(tmp_path, se
         request_log.setLevel(level)
 
     reached = set(walk.urls) | {name for forms in walk.forms.values() for name in forms}
-    unreached = sorted({p.name for p in walk.patterns} - reached)
+    unreached = sorted({p.name for p in walk.patterns} - reached - set(NOT_OFFERED))
     sys.stdout.write(
         f"\nbad-input walk: {len(walk.patterns)} patterns, {walk.requests} requests, "
         f"{sum(f[0] == '5' for f in walk.failures)} 5xx, {len(walk.failures)} failures, "

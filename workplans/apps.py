@@ -14,5 +14,9 @@ class WorkplansConfig(AppConfig):
         registry.dashboard_blocks.add("workplans.dashboard.my_organisation_work", order=10)
         registry.digest_sections.add("workplans.digest.WORK_ITEMS")
         registry.demo_loaders.add("workplans.demo.load_work_plan", order=20)
+        # After the plan (same order, added later): the pledges name its areas and items.
+        registry.demo_loaders.add("workplans.demo.load_pledges", order=20)
+        registry.term_sections.add("workplans.terms.pledges_section", order=20)
+        registry.handover_sources.add("workplans.handover.work_items", order=20)
         registry.email_kinds.add("workplans.notify.ITEM_ASSIGNED")
         registry.event_handlers.add("workplans.notify.item_assigned")

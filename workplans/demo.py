@@ -19,9 +19,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination.demo import MEMBERS, demo_email
-from coordination.models import Organisation, Person
-from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
-from workplans.services import priority_area_create, work_item_create, work_plan_create
+from coordination.models import ChairTerm, Organisation, Person
+from coordination.selectors import current_chair_term, next_chair_term
+from workplans.models import (
+    Milestone,
+    Pledge,
+    PledgeReport,
+    PledgeUpdate,
+    PriorityArea,
+    ProgressUpdate,
+    WorkItem,
+    WorkPlan,
+)
+from workplans.services import (
+    pledge_create,
+    pledge_progress_post,
+    pledge_report_save,
+    priority_area_create,
+    work_item_create,
+    work_plan_create,
+)
 
 PLAN_TITLE = "ICAT multi-annual work plan"
 
@@ -436,3 +453,263 @@ def load_work_plan() -> dict[str, int]:
             for title, due, done in demo.milestones
         )
     return {"work plans": 1}
+
+
+# --- The chairs' pledges -------------------------------------------------------------------------
+
+# The 2022 co-chairs pledged together to advance seven priority areas (shared/seeds). The
+# demonstration records each under the co-chair that leads on it; that split is illustrative.
+PLEDGES_2022: list[tuple[str, int, str, str]] = [
+    # (co-chair, area index, title, what the pledge says)
+    ("UNODC", 0, "Include survivors' voices", "Survivors inform the group's policy work."),
+    (
+        "ICMPD",
+        1,
+        "Multi-stakeholder collaboration",
+        "Work with States, civil society and the private sector.",
+    ),
+    (
+        "UNODC",
+        2,
+        "Knowledge production and dissemination",
+        "Issue briefs, policy papers and the annual report.",
+    ),
+    (
+        "ICMPD",
+        3,
+        "Prevent trafficking in persons in procurement",
+        "Make public and private supply chains free of trafficking.",
+    ),
+    (
+        "ICMPD",
+        4,
+        "Reinforce existing partnerships",
+        "Other coordination mechanisms and partners.",
+    ),
+    ("ICMPD", 5, "Closer coordination with and at the field level", ""),
+    (
+        "UNODC",
+        6,
+        "Continue to shape multilateral policy on trafficking in persons",
+        "Joint statements, expert submissions and briefings to Member States.",
+    ),
+]
+# How the 2022 pledges stood at the end of the term: (status, percent, date, narrative).
+PLEDGE_PROGRESS_2022: dict[int, tuple[str, int, date, str]] = {
+    0: (S.ON_TRACK, 60, date(2022, 10, 20), "Consultations with survivor-led organisations."),
+    1: (
+        S.DONE,
+        100,
+        date(2022, 11, 10),
+        "Joint ICMPD-ICAT discussion at the 2022 Vienna "
+        "Migration Conference: Beyond the Short Term.",
+    ),
+    2: (
+        S.DONE,
+        100,
+        date(2022, 12, 15),
+        "Issue briefs published; the 2022 annual report in preparation.",
+    ),
+    3: (S.AT_RISK, 35, date(2022, 12, 1), "Drafting delayed; carried into the next term."),
+    4: (S.ON_TRACK, 70, date(2022, 9, 30), "Joint session with the OSCE Alliance."),
+    5: (S.OFF_TRACK, 20, date(2022, 11, 30), "Field pilot postponed."),
+    6: (
+        S.DONE,
+        100,
+        date(2022, 12, 12),
+        "Joint Call to Action on trafficking in humanitarian "
+        "crises and conflicts endorsed by the principals in December 2022.",
+    ),
+}
+REPORT_2022_ICMPD = (
+    "We pledged, as co-chairs for 2022, to advance on seven priority areas: the inclusion of "
+    "survivors' voices, multi-stakeholder collaboration, knowledge production and dissemination, "
+    "preventing trafficking in persons in procurement, reinforcing existing partnerships, closer "
+    "coordination with and at the field level, and the development of multilateral policy.\n\n"
+    "After the escalation of the conflict in Ukraine, the group put a resolute focus on "
+    "vulnerability to trafficking in humanitarian crises and conflicts without losing sight of "
+    "these commitments: an ad hoc Policy Support Group let all 31 members coordinate their policy "
+    'work; the joint ICMPD-ICAT discussion "Beyond the Short Term" took place on the margins of '
+    "the 2022 Vienna Migration Conference; and the principals endorsed a Joint Call to Action in "
+    "December 2022.\n\n"
+    "Procurement and field-level coordination moved more slowly and pass to the next chairs. "
+    "The 2022 annual report, produced by the co-chairs, covers the members' progress on the "
+    "Plan of Action."
+)
+REPORTS_2022 = {
+    "ICMPD": REPORT_2022_ICMPD,
+    "UNODC": (
+        "Beside ICMPD, UNODC took the lead on survivors' voices, knowledge production and the "
+        "group's contribution to multilateral policy. Issue briefs were published through the "
+        "year; the Joint Call to Action on trafficking in humanitarian crises and conflicts was "
+        "endorsed by the principals in December 2022; consultations with survivor-led "
+        "organisations started and continue. As permanent coordinator, UNODC compiled the 2022 "
+        "annual report with ICMPD, published in March 2023."
+    ),
+}
+
+# The current demonstration term's pledges, for its chairs in acronym order (the demonstration
+# may name other chairs one day): (chair index, area index, title, text, target, item titles,
+# updates as (days ago, status, percent, narrative)).
+CURRENT_PLEDGES: list[
+    tuple[int, int, str, str, str, list[str], list[tuple[int, str, int, str]]]
+] = [
+    (
+        0,
+        7,
+        "Keep the focus on vulnerability in humanitarian crises and conflicts",
+        "Carry on the Policy Support Group and update the issue brief on crises.",
+        "By the end of the term",
+        [
+            "Policy support group on trafficking risks of people fleeing conflict",
+            "Issue brief update: Trafficking in persons in humanitarian crises",
+        ],
+        [
+            (120, S.ON_TRACK, 40, "Policy Support Group meets monthly; brief under review."),
+            (15, S.AT_RISK, 55, "Clearance of the brief update is slow."),
+        ],
+    ),
+    (
+        0,
+        1,
+        "Brief Member States and civil society twice a year",
+        "A briefing in New York and one in Vienna.",
+        "Two briefings by the end of the term",
+        ["Briefing to Member States and civil society on the group's work"],
+        [(30, S.ON_TRACK, 50, "First briefing held; the second is being prepared.")],
+    ),
+    (
+        1,
+        2,
+        "Publish the annual report and the second edition of the toolkit",
+        "The co-chairs produce the annual report from the progress recorded in the hub.",
+        "Annual report in the first quarter after the term",
+        [
+            "Annual report on the implementation of the Plan of Action",
+            "Toolkit for designing and evaluating counter-trafficking programmes: second edition",
+        ],
+        [(40, S.OFF_TRACK, 25, "The toolkit's expert group meeting lacks funding.")],
+    ),
+    (
+        1,
+        0,
+        "Meaningful engagement of survivors",
+        "Adopt guidance on engaging survivors in the group's work.",
+        "Guidance adopted by the Working Group",
+        ["Guidance on the meaningful engagement of survivors in the group's work"],
+        [],
+    ),
+]
+NEXT_PLEDGE = (
+    "Draft: priorities for our term",
+    "Drafted by the incoming chairs before the term starts; to be discussed at the handover.",
+)
+
+
+@transaction.atomic
+def load_pledges() -> dict[str, int]:
+    """The chairs' pledges: the 2022 co-chairs' (from the seeds) with their report, the current
+    demonstration term's with a few updates, and a draft of the incoming chairs'. A pledge of
+    the same title for the same term and chair is left as it is."""
+    secretariat = Person.objects.filter(email=demo_email("secretariat")).first()
+    plan = WorkPlan.objects.filter(title=PLAN_TITLE).first()
+    if secretariat is None or plan is None:
+        return {"pledges": 0}
+    areas = list(plan.priority_areas.order_by("position", "pk"))
+    items = {i.title: i for i in WorkItem.objects.filter(priority_area__plan=plan)}
+    written = {"pledges": 0, "pledge updates": 0, "pledge reports": 0}
+    today = timezone.localdate()
+
+    def pledge(
+        term: ChairTerm,
+        chair: Organisation,
+        title: str,
+        *,
+        text: str,
+        target: str,
+        priority_areas: list[PriorityArea] | None = None,
+        work_items: list[WorkItem] | None = None,
+    ) -> Pledge | None:
+        if Pledge.objects.filter(term=term, organisation=chair, title=title).exists():
+            return None
+        written["pledges"] += 1
+        return pledge_create(
+            actor=secretariat,
+            term=term,
+            organisation=chair,
+            title=title,
+            text=text,
+            target=target,
+            priority_areas=priority_areas,
+            work_items=work_items,
+        )
+
+    def progress(p: Pledge, on: date, status: str, percent: int, narrative: str) -> None:
+        update = pledge_progress_post(
+            pledge=p,
+            actor=secretariat,
+            narrative=narrative,
+            status=status,
+            percent_complete=percent,
+            reported_on=on,
+        )
+        moment = timezone.make_aware(datetime.combine(on, time(10, 0)))
+        PledgeUpdate.objects.filter(pk=update.pk).update(created_at=moment)
+        Pledge.objects.filter(pk=p.pk).update(last_progress_at=moment)
+        written["pledge updates"] += 1
+
+    term_2022 = ChairTerm.objects.filter(starts_on=date(2022, 1, 1)).first()
+    if term_2022 is not None:
+        chairs = {o.acronym: o for o in term_2022.organisations.all()}
+        for n, (acronym, area, title, text) in enumerate(PLEDGES_2022):
+            if acronym not in chairs or area >= len(areas):
+                continue
+            made = pledge(
+                term_2022,
+                chairs[acronym],
+                title,
+                text=text,
+                target="By the end of 2022",
+                priority_areas=[areas[area]],
+            )
+            if made is not None and n in PLEDGE_PROGRESS_2022:
+                status, percent, on, narrative = PLEDGE_PROGRESS_2022[n]
+                progress(made, on, status, percent, narrative)
+        for acronym, chair in chairs.items():
+            exists = PledgeReport.objects.filter(term=term_2022, organisation=chair).exists()
+            if acronym in REPORTS_2022 and not exists:
+                pledge_report_save(
+                    term=term_2022,
+                    organisation=chair,
+                    actor=secretariat,
+                    text=REPORTS_2022[acronym],
+                    version=0,
+                )
+                written["pledge reports"] += 1
+
+    current = current_chair_term()
+    if current is not None:
+        chairs_now = sorted(current.organisations.all(), key=lambda o: o.acronym)
+        for chair_n, area, title, text, target, titles, updates in CURRENT_PLEDGES:
+            chair = chairs_now[min(chair_n, len(chairs_now) - 1)]
+            made = pledge(
+                current,
+                chair,
+                title,
+                text=text,
+                target=target,
+                priority_areas=[areas[area]] if area < len(areas) else [],
+                work_items=[items[t] for t in titles if t in items],
+            )
+            for days_ago, status, percent, narrative in sorted(updates, reverse=True):
+                if made is not None:
+                    # Within the term, even on its first days.
+                    on = max(today - timedelta(days=days_ago), current.starts_on)
+                    progress(made, on, status, percent, narrative)
+
+    following = next_chair_term()
+    if following is not None:
+        title, text = NEXT_PLEDGE
+        for chair in following.organisations.all():
+            pledge(following, chair, title, text=text, target="By the end of the term")
+    return written

@@ -3,19 +3,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import IdsField, VersionedModelForm, narrow_choices
 from coordination.models import Organisation, Person
 from coordination.selectors import assignable_people
-from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
+from workplans.models import (
+    Milestone,
+    Pledge,
+    PledgeReport,
+    PledgeUpdate,
+    PriorityArea,
+    ProgressUpdate,
+    WorkItem,
+    WorkPlan,
+)
 from workplans.permissions import organisation_ids_of
 from workplans.services import (
     AREA_FIELDS,
     ITEM_FIELDS,
     ITEM_FIELDS_FOR_MEMBERS,
     PLAN_FIELDS,
+    PLEDGE_FIELDS,
     item_fields_for,
 )
 
@@ -137,3 +148,104 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_on"]
         widgets = {"due_on": DATE}
+
+
+# --- Chairs' pledges -----------------------------------------------------------------------------
+
+
+class WorkItemChoiceField(IdsField):
+    def label_from_instance(self, obj: WorkItem) -> str:
+        return f"{obj.title} ({obj.lead_organisation.acronym})"
+
+
+class PledgeForm(VersionedModelForm):
+    """What a pledge says and concerns; its progress is posted as updates (PledgeUpdateForm)."""
+
+    class Meta:
+        model = Pledge
+        fields = list(PLEDGE_FIELDS)
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "priority_areas": forms.CheckboxSelectMultiple,
+            "work_items": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {"priority_areas": IdsField, "work_items": WorkItemChoiceField}
+        help_texts = {
+            "priority_areas": _("The priority areas of the work plan the pledge advances."),
+            "work_items": _("Open work items the pledge concerns."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+        # What is open to new work, and whatever the pledge already names (an item done since
+        # stays ticked rather than silently dropped on the next save).
+        areas = Q(pk__in=[])
+        items = Q(pk__in=[])
+        if self.instance.pk:
+            areas = Q(pledges=self.instance)
+            items = Q(pledges=self.instance)
+        narrow_choices(
+            self,
+            priority_areas=PriorityArea.objects.filter(
+                ~Q(plan__status=WorkPlan.Status.CLOSED) | areas
+            )
+            .distinct()
+            .order_by("plan", "position", "pk"),
+            work_items=WorkItem.objects.filter(
+                (
+                    ~Q(status__in=WorkItem.CLOSED_STATUSES)
+                    & ~Q(priority_area__plan__status=WorkPlan.Status.CLOSED)
+                )
+                | items
+            )
+            .select_related("lead_organisation")
+            .distinct()
+            .order_by("priority_area__position", "title", "pk"),
+        )
+
+
+class PledgeUpdateForm(forms.ModelForm):
+    class Meta:
+        model = PledgeUpdate
+        fields = ["reported_on", "status", "percent_complete", "narrative"]
+        widgets = {
+            "reported_on": DATE,
+            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "percent_complete": forms.NumberInput(
+                attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric"}
+            ),
+        }
+        help_texts = {
+            "narrative": _("What was done towards the pledge since the last update."),
+        }
+
+    def __init__(self, *args: Any, pledge: Pledge, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": pledge.status,
+                "percent_complete": pledge.percent_complete,
+                "reported_on": timezone.localdate(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class PledgeReportForm(VersionedModelForm):
+    class Meta:
+        model = PledgeReport
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+        help_texts = {
+            "text": _(
+                "What was pledged, what was done and what is left for the next chairs. Each "
+                "pledge, with its status and links, is printed beside the report."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # 0: the form was opened before any report existed (services.pledge_report_save).
+            self.initial.setdefault("version", 0)

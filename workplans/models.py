@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_today
-from coordination.models import Organisation
+from coordination.models import ChairTerm, Organisation
 
 # Days without a progress update after which an open item counts as stale.
 STALE_AFTER_DAYS = 90
@@ -326,6 +326,167 @@ class ProgressUpdate(models.Model):
         return f"{self.item.get_absolute_url()}#update-{self.pk}"
 
 
+# --- Chairs' pledges -----------------------------------------------------------------------------
+
+
+class Pledge(models.Model):
+    """What a chair organisation pledges to advance during its term, on priority areas and work
+    items of the plan. Dated progress updates (PledgeUpdate) set its status and percent, as
+    progress updates do for a work item. Written only through workplans.services."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        OFF_TRACK = "off_track", _("Off track")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+
+    term = models.ForeignKey(
+        ChairTerm, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("chair term")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="pledges",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    text = models.TextField(_("what is pledged"), blank=True)
+    priority_areas = models.ManyToManyField(
+        PriorityArea, blank=True, related_name="pledges", verbose_name=_("priority areas")
+    )
+    work_items = models.ManyToManyField(
+        WorkItem, blank=True, related_name="pledges", verbose_name=_("work items")
+    )
+    target = models.CharField(
+        _("target"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What will show the pledge is kept, and by when (e.g. by the end of the term)."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the latest progress update was posted; None until there is one.
+    last_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["term", "organisation__acronym", "pk"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="pledge_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workplans:pledge_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        self.check_done_is_complete(self.status, self.percent_complete)
+
+    @classmethod
+    def check_done_is_complete(cls, status: str, percent_complete: int) -> None:
+        if status == cls.Status.DONE and percent_complete != 100:
+            raise ValidationError({"percent_complete": _("A done pledge is 100% complete.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+
+class PledgeUpdate(models.Model):
+    """A dated narrative of progress on a pledge; the pledge takes its status and percent."""
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="updates", verbose_name=_("pledge")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    reported_on = models.DateField(_("date"), default=timezone.localdate)
+    narrative = models.TextField(_("progress"))
+    status = models.CharField(_("status"), max_length=12, choices=Pledge.Status.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-reported_on", "-created_at"]
+        verbose_name = _("pledge update")
+        verbose_name_plural = _("pledge updates")
+        indexes = [models.Index(fields=["pledge", "-reported_on"], name="pledge_update_date")]
+
+    def __str__(self) -> str:
+        return f"{self.pledge} — {self.reported_on}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.pledge.get_absolute_url()}#update-{self.pk}"
+
+
+class PledgeReport(models.Model):
+    """What a chair organisation says, at the end of its term, of what it pledged and what was
+    done; the annual reports of the years the term overlaps include it."""
+
+    term = models.ForeignKey(
+        ChairTerm,
+        on_delete=models.PROTECT,
+        related_name="pledge_reports",
+        verbose_name=_("chair term"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    text = models.TextField(_("report"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["term", "organisation__acronym"]
+        verbose_name = _("pledge report")
+        verbose_name_plural = _("pledge reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "organisation"], name="one_pledge_report_per_chair_and_term"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Pledge report of %(organisation)s, %(term)s")
+            % {"organisation": self.organisation.acronym, "term": self.term}
+        )
+
+    def get_absolute_url(self) -> str:
+        return f"{self.term.get_absolute_url()}#pledges-{self.organisation_id}"
+
+
 auditlog.register(WorkPlan, exclude_fields=["version"])
 auditlog.register(PriorityArea, exclude_fields=["version"])
 auditlog.register(
@@ -334,3 +495,9 @@ auditlog.register(
     m2m_fields={"contributing_organisations"},
 )
 auditlog.register(Milestone)
+auditlog.register(
+    Pledge,
+    exclude_fields=["version", "last_progress_at", "created_at"],
+    m2m_fields={"priority_areas", "work_items"},
+)
+auditlog.register(PledgeReport, exclude_fields=["version", "updated_at"])

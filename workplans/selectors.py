@@ -18,9 +18,13 @@ from django.utils import timezone
 from common import registry
 from common.dates import group_today
 from common.registry import Backlink
+from coordination.models import ChairTerm, Organisation
 from workplans.models import (
     DUE_SOON_DAYS,
     Milestone,
+    Pledge,
+    PledgeReport,
+    PledgeUpdate,
     PriorityArea,
     ProgressUpdate,
     WorkItem,
@@ -333,3 +337,109 @@ def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
         row = ReportRow(item=item, status=status, percent=percent, updates=item.updates_in_year)
         by_area.setdefault(item.priority_area_id, []).append(row)
     return [ReportArea(area=a, rows=by_area.get(a.pk, [])) for a in plan.priority_areas.all()]
+
+
+# --- Chairs' pledges -----------------------------------------------------------------------------
+
+
+def pledges() -> QuerySet[Pledge]:
+    """Pledges with what their rows show: the organisation, the areas and items as links (with
+    each item's lead), and the updates newest first (`updates_newest_first`)."""
+    return Pledge.objects.select_related("organisation", "term").prefetch_related(
+        Prefetch("priority_areas", queryset=PriorityArea.objects.select_related("plan")),
+        Prefetch("work_items", queryset=item_links().order_by("due_on", "pk")),
+        Prefetch(
+            "updates",
+            queryset=PledgeUpdate.objects.select_related("author").order_by(
+                "-reported_on", "-created_at"
+            ),
+            to_attr="updates_newest_first",
+        ),
+    )
+
+
+def pledges_of_term(term: ChairTerm) -> QuerySet[Pledge]:
+    """The term's pledges, by organisation: five queries however many pledges, areas, items and
+    updates there are."""
+    return pledges().filter(term=term).order_by("organisation__acronym", "pk")
+
+
+def pledge_detail(pk: int) -> Pledge:
+    return pledges().get(pk=pk)
+
+
+def pledge_reports_of_term(term: ChairTerm) -> dict[int, PledgeReport]:
+    """The term's pledge reports by organisation id."""
+    return {
+        report.organisation_id: report
+        for report in PledgeReport.objects.filter(term=term).select_related("written_by")
+    }
+
+
+@dataclass
+class ChairPledges:
+    """One chair organisation of a term: its pledges and its pledge report (None until written)."""
+
+    organisation: Organisation
+    pledges: list[Pledge]
+    report: PledgeReport | None
+
+
+@dataclass
+class TermPledges:
+    term: ChairTerm
+    chairs: list[ChairPledges]
+
+
+def term_pledges(term: ChairTerm) -> list[ChairPledges]:
+    """Each chair organisation of the term (in acronym order) with its pledges and report."""
+    by_organisation: dict[int, list[Pledge]] = {}
+    for pledge in pledges_of_term(term):
+        by_organisation.setdefault(pledge.organisation_id, []).append(pledge)
+    reports = pledge_reports_of_term(term)
+    chairs = sorted(term.organisations.all(), key=lambda o: o.acronym)
+    return [
+        ChairPledges(
+            organisation=organisation,
+            pledges=by_organisation.get(organisation.pk, []),
+            report=reports.get(organisation.pk),
+        )
+        for organisation in chairs
+    ]
+
+
+def pledges_of_year(year: int) -> list[TermPledges]:
+    """For the annual report of `year`: every chair term overlapping the year that has pledges
+    or a pledge report, oldest first, each chair with what it pledged, how far it got and its
+    report. A fixed number of queries however many terms, pledges and reports there are."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    terms = list(
+        ChairTerm.objects.filter(starts_on__lte=end, ends_on__gte=start)
+        .filter(Q(pledges__isnull=False) | Q(pledge_reports__isnull=False))
+        .distinct()
+        .order_by("starts_on")
+        .prefetch_related("organisations")
+    )
+    if not terms:
+        return []
+    by_chair: dict[tuple[int, int], list[Pledge]] = {}
+    for pledge in pledges().filter(term__in=terms).order_by("pk"):
+        by_chair.setdefault((pledge.term_id, pledge.organisation_id), []).append(pledge)
+    reports = {
+        (report.term_id, report.organisation_id): report
+        for report in PledgeReport.objects.filter(term__in=terms).select_related("written_by")
+    }
+    return [
+        TermPledges(
+            term=term,
+            chairs=[
+                ChairPledges(
+                    organisation=organisation,
+                    pledges=by_chair.get((term.pk, organisation.pk), []),
+                    report=reports.get((term.pk, organisation.pk)),
+                )
+                for organisation in sorted(term.organisations.all(), key=lambda o: o.acronym)
+            ],
+        )
+        for term in terms
+    ]

@@ -7,17 +7,26 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import acting_as
 from common.permissions import require
-from common.versioning import bump_version, reject_unknown, save_versioned
-from coordination.models import Organisation, Person
+from common.versioning import ConflictError, bump_version, reject_unknown, save_versioned
+from coordination.models import ChairTerm, Organisation, Person
 from notifications import contract
 from workplans import notify, permissions
-from workplans.models import Milestone, PriorityArea, ProgressUpdate, WorkItem, WorkPlan
+from workplans.models import (
+    Milestone,
+    Pledge,
+    PledgeReport,
+    PledgeUpdate,
+    PriorityArea,
+    ProgressUpdate,
+    WorkItem,
+    WorkPlan,
+)
 
 # What may be set, in the order the forms show it.
 PLAN_FIELDS = ("title", "first_year", "last_year", "status", "adopted_on", "description")
@@ -46,6 +55,8 @@ ITEM_FIELDS = (
     "status",
     "percent_complete",
 )
+# A pledge's status and percent move only with its progress updates (pledge_progress_post).
+PLEDGE_FIELDS = ("title", "text", "target", "priority_areas", "work_items")
 
 
 def item_fields_for(actor: Person) -> tuple[str, ...]:
@@ -275,3 +286,163 @@ def milestone_remove(*, milestone: Milestone, actor: Person) -> None:
     require(permissions.can_edit_item(actor, milestone.item))
     with acting_as(actor, item=milestone.item_id):
         milestone.delete()
+
+
+# --- Chairs' pledges -----------------------------------------------------------------------------
+
+
+def _check_chair(term: ChairTerm, organisation: Organisation) -> None:
+    if organisation.pk not in {o.pk for o in term.organisations.all()}:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Only the organisations chairing the term record pledges and reports for it."
+                )
+            }
+        )
+
+
+def _progress_errors(
+    narrative: str, status: str, percent_complete: int, reported_on: date, choices: list[str]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not narrative:
+        errors["narrative"] = _("Say what progress was made.")
+    if status not in choices:
+        errors["status"] = _("Choose a status.")
+    if not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = _("Give a percentage between 0 and 100.")
+    if reported_on > timezone.localdate():
+        errors["reported_on"] = _("Progress cannot be reported for a future date.")
+    return errors
+
+
+@transaction.atomic
+def pledge_create(
+    *,
+    actor: Person,
+    term: ChairTerm,
+    organisation: Organisation,
+    title: str,
+    text: str = "",
+    target: str = "",
+    priority_areas: list[PriorityArea] | None = None,
+    work_items: list[WorkItem] | None = None,
+) -> Pledge:
+    """Record a chair organisation's pledge for its term."""
+    require(permissions.can_pledge(actor, term, organisation))
+    _check_chair(term, organisation)
+    pledge = Pledge(
+        term=term, organisation=organisation, title=title.strip(), text=text, target=target
+    )
+    pledge.full_clean()
+    with acting_as(actor):
+        pledge.save()
+        pledge.priority_areas.set(priority_areas or [])
+        pledge.work_items.set(work_items or [])
+    return pledge
+
+
+@transaction.atomic
+def pledge_update(*, pledge: Pledge, actor: Person, version: int, **changes: Any) -> Pledge:
+    """Edit what a pledge says and concerns (its progress moves with its updates)."""
+    require(permissions.can_edit_pledge(actor, pledge))
+    reject_unknown(changes, PLEDGE_FIELDS)
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    related = {
+        name: changes.pop(name) for name in ("priority_areas", "work_items") if name in changes
+    }
+    with acting_as(actor):
+        pledge = save_versioned(pledge, expected_version=version, changes=changes)
+        for name, chosen in related.items():
+            manager = getattr(pledge, name)
+            wanted = {o.pk for o in chosen}
+            # Only a real change is written, so the audit history shows no empty edits.
+            if wanted != set(manager.values_list("pk", flat=True)):
+                manager.set(wanted)
+    return pledge
+
+
+@transaction.atomic
+def pledge_progress_post(
+    *,
+    pledge: Pledge,
+    actor: Person,
+    narrative: str,
+    status: str,
+    percent_complete: int,
+    reported_on: date | None = None,
+) -> PledgeUpdate:
+    """Post a dated narrative on a pledge; the pledge takes its status and percent.
+
+    As for a work item (progress_update_post): the pledge row is locked while the update is
+    written, a report on the past joins the history without changing the pledge when a newer
+    one exists, and the pledge's version moves on so an edit form opened before notices.
+    """
+    require(permissions.can_post_pledge_update(actor, pledge))
+    narrative = narrative.strip()
+    reported_on = reported_on or timezone.localdate()
+    errors = _progress_errors(
+        narrative, status, percent_complete, reported_on, list(Pledge.Status.values)
+    )
+    if errors:
+        raise ValidationError(errors)
+    Pledge.check_done_is_complete(status, percent_complete)
+
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    newer = PledgeUpdate.objects.filter(pledge=pledge, reported_on__gt=reported_on).exists()
+    update = PledgeUpdate.objects.create(
+        pledge=pledge,
+        author=actor,
+        reported_on=reported_on,
+        narrative=narrative,
+        status=status,
+        percent_complete=percent_complete,
+    )
+    if newer:
+        return update
+    with acting_as(actor, pledge_update=update.pk):
+        pledge.status = status
+        pledge.percent_complete = percent_complete
+        pledge.last_progress_at = timezone.now()
+        pledge.save(update_fields=["status", "percent_complete", "last_progress_at"])
+    bump_version(pledge)
+    return update
+
+
+@transaction.atomic
+def pledge_report_save(
+    *, term: ChairTerm, organisation: Organisation, actor: Person, text: str, version: int
+) -> PledgeReport:
+    """Write or rewrite the organisation's pledge report for the term.
+
+    `version` is the one the form was opened at, 0 when there was no report yet: a report
+    written meanwhile by someone else (even the first one) is a conflict, never overwritten.
+    """
+    require(permissions.can_write_pledge_report(actor, term, organisation))
+    _check_chair(term, organisation)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Say what was pledged and what was done.")})
+    report = PledgeReport.objects.filter(term=term, organisation=organisation).first()
+    if report is not None:
+        with acting_as(actor):
+            return save_versioned(
+                report,
+                expected_version=version,
+                changes={"text": text, "written_by": actor, "updated_at": timezone.now()},
+            )
+    if version != 0:
+        raise ValidationError(_("This report no longer exists. Write it again."))
+    report = PledgeReport(term=term, organisation=organisation, text=text, written_by=actor)
+    try:
+        # A savepoint: two first reports sent at once meet the unique constraint, and the
+        # second writer sees the first's text as a conflict.
+        with transaction.atomic(), acting_as(actor):
+            report.save()
+    except IntegrityError:
+        raise ConflictError(
+            PledgeReport.objects.get(term=term, organisation=organisation)
+        ) from None
+    return report

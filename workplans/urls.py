@@ -25,4 +25,17 @@ urlpatterns = [
     path("items/<id:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("milestones/<id:pk>/done/", views.milestone_done, name="milestone_done"),
     path("milestones/<id:pk>/remove/", views.milestone_remove, name="milestone_remove"),
+    path("pledges/<id:pk>/", views.pledge_detail, name="pledge_detail"),
+    path(
+        "pledges/new/<id:term_pk>/<id:organisation_pk>/",
+        views.pledge_create,
+        name="pledge_create",
+    ),
+    path("pledges/<id:pk>/edit/", views.pledge_edit, name="pledge_edit"),
+    path("pledges/<id:pk>/progress/", views.pledge_progress, name="pledge_progress"),
+    path(
+        "pledges/report/<id:term_pk>/<id:organisation_pk>/",
+        views.pledge_report,
+        name="pledge_report",
+    ),
 ]

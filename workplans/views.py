@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,19 +30,22 @@ from common.editing import (
 )
 from common.http import AuthenticatedRequest
 from common.permissions import require
-from coordination.models import Person
+from coordination.models import ChairTerm, Organisation, Person
 from workplans import permissions, selectors, services
 from workplans.exports import EXPORT_CONTENT_TYPES, html_to_pdf, items_dataset
 from workplans.filters import WorkItemFilter
 from workplans.forms import (
     MilestoneForm,
+    PledgeForm,
+    PledgeReportForm,
+    PledgeUpdateForm,
     PriorityAreaForm,
     ProgressUpdateForm,
     WorkItemForm,
     WorkPlanForm,
     work_item_form_for,
 )
-from workplans.models import Milestone, PriorityArea, WorkItem, WorkPlan
+from workplans.models import Milestone, Pledge, PledgeReport, PriorityArea, WorkItem, WorkPlan
 
 ITEMS_PER_PAGE = 50
 
@@ -319,6 +323,9 @@ def _report_context(plan_pk: int, year: int) -> dict[str, Any]:
         "plan": plan,
         "year": year,
         "areas": selectors.annual_report(plan, year),
+        "chair_pledges": selectors.pledges_of_year(year),
+        # Whole addresses: the links must work from the downloaded PDF too.
+        "site_url": settings.SITE_URL,
         "generated": timezone.now(),
     }
 
@@ -333,3 +340,121 @@ def report_pdf(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
     return response
+
+
+# --- Chairs' pledges -----------------------------------------------------------------------------
+
+
+def _term_chair_or_404(term_pk: int, organisation_pk: int) -> tuple[ChairTerm, Organisation]:
+    """The term and one of its chair organisations; any other organisation is not found."""
+    term = get_object_or_404(ChairTerm.objects.prefetch_related("organisations"), pk=term_pk)
+    organisation = next((o for o in term.organisations.all() if o.pk == organisation_pk), None)
+    if organisation is None:
+        raise Http404(_("That organisation does not chair this term."))
+    return term, organisation
+
+
+def _pledge_or_404(pk: int) -> Pledge:
+    try:
+        return selectors.pledge_detail(pk)
+    except Pledge.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _term_pledges_url(term: ChairTerm) -> str:
+    return term.get_absolute_url() + "#pledges"
+
+
+def pledge_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(pk)
+    require(permissions.can_read_pledges(request.user))
+    can_edit = permissions.can_edit_pledge(request.user, pledge)
+    return render(
+        request,
+        "workplans/pledge_detail.html",
+        {"pledge": pledge, "can_edit": can_edit, "term_url": _term_pledges_url(pledge.term)},
+    )
+
+
+def pledge_create(
+    request: AuthenticatedRequest[Person], term_pk: int, organisation_pk: int
+) -> HttpResponse:
+    term, organisation = _term_chair_or_404(term_pk, organisation_pk)
+    require(permissions.can_pledge(request.user, term, organisation))
+    form = PledgeForm(posted(request))
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.pledge_create(
+            actor=request.user, term=term, organisation=organisation, **form.changes()
+        ),
+        template="workplans/pledge_form.html",
+        context={"term": term, "organisation": organisation, "back": _term_pledges_url(term)},
+        success_message=_("The pledge was recorded."),
+    )
+
+
+def pledge_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(pk)
+    require(permissions.can_edit_pledge(request.user, pledge))
+    return versioned_edit(
+        request,
+        form_class=PledgeForm,
+        instance=pledge,
+        save=lambda **changes: services.pledge_update(pledge=pledge, actor=request.user, **changes),
+        template="workplans/pledge_form.html",
+        context={
+            "pledge": pledge,
+            "term": pledge.term,
+            "organisation": pledge.organisation,
+            "back": pledge.get_absolute_url(),
+        },
+    )
+
+
+def pledge_progress(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(pk)
+    require(permissions.can_post_pledge_update(request.user, pledge))
+    form = PledgeUpdateForm(posted(request), pledge=pledge)
+    return submit_form(
+        request,
+        form=form,
+        save=lambda: services.pledge_progress_post(
+            pledge=pledge, actor=request.user, **form.cleaned_data
+        ),
+        template="workplans/pledge_progress_form.html",
+        context={"pledge": pledge},
+        success_message=_("Your progress update was posted."),
+        success_url=pledge.get_absolute_url(),
+    )
+
+
+def pledge_report(
+    request: AuthenticatedRequest[Person], term_pk: int, organisation_pk: int
+) -> HttpResponse:
+    """Write the organisation's pledge report for the term, or rewrite it (version-checked: the
+    first report too, so two chairs writing at once never overwrite each other)."""
+    term, organisation = _term_chair_or_404(term_pk, organisation_pk)
+    require(permissions.can_write_pledge_report(request.user, term, organisation))
+    report = PledgeReport.objects.filter(term=term, organisation=organisation).first()
+    if report is None:
+        report = PledgeReport(term=term, organisation=organisation)
+    return versioned_edit(
+        request,
+        form_class=PledgeReportForm,
+        instance=report,
+        save=lambda **changes: services.pledge_report_save(
+            term=term, organisation=organisation, actor=request.user, **changes
+        ),
+        template="workplans/pledge_report_form.html",
+        context={
+            "term": term,
+            "organisation": organisation,
+            "pledges": [
+                p for p in selectors.pledges_of_term(term) if p.organisation_id == organisation.pk
+            ],
+            "back": _term_pledges_url(term),
+        },
+        success_message=_("The pledge report was saved."),
+        success_url=_term_pledges_url(term),
+    )

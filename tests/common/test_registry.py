@@ -46,6 +46,7 @@ def test_each_app_contributes_through_the_registries():
         "minutes",
         "actions",
         "news",
+        "handover",
     }
     loaders = [loader.__module__ for loader in registry.demo_loaders]
     assert loaders[0] == "coordination.demo"  # the group first: the others refer to it

@@ -11,12 +11,13 @@ STATUS_BADGES = {
     "off_track": "badge badge-bad",
     "done": "badge badge-brand",
     "cancelled": "badge badge-muted",
+    "dropped": "badge badge-muted",  # a pledge's
 }
 
 
 @register.filter
 def status_badge(status: str) -> str:
-    """The badge classes of a work item status (colour is never the only signal: the label is
+    """The badge classes of a work item or pledge status (colour is never the only signal: the label is
     always written out)."""
     return STATUS_BADGES.get(status, "badge")
 
