@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from common.dates import group_today
 from coordination.demo import DEMO_PASSWORD, MEMBERS, demo_email, load_everything
+from coordination.selectors import next_chair_term
 from notifications import contract
 
 
@@ -31,6 +32,12 @@ class Command(BaseCommand):
     def print_logins(self, url: str) -> None:
         line = "=" * 72
         acronyms = ", ".join(m.acronym for m in MEMBERS)
+        term = next_chair_term()
+        incoming = (
+            " or ".join(demo_email("focal", o.acronym) for o in term.organisations.all())
+            if term
+            else "—"
+        )
         self.stdout.write(
             f"\n{line}\n"
             f"  {settings.GROUP_NAME} is starting at  {url or settings.SITE_URL}\n"
@@ -39,6 +46,7 @@ class Command(BaseCommand):
             f"  focal point   {demo_email('focal', 'UNICEF')}   (focal.<acronym>@demo.example)\n"
             f"  principal     {demo_email('principal', 'UNICEF')}   (principal.<acronym>@demo.example)\n"
             f"  chair ({group_today().year})  {demo_email('focal', 'ICMPD')} or {demo_email('focal', 'UNODC')}\n"
+            f"  incoming chair  {incoming}   (the handover: Chairs → the next term)\n"
             f"  observer      {demo_email('observer')}\n\n"
             f"  Organisations: {acronyms}\n"
             f"  (the acronym in lower case, letters and digits only: focal.unwomen@demo.example)\n\n"
