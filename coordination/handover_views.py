@@ -281,6 +281,15 @@ def task_update(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
         messages.error(request, _("This handover is signed off: it can no longer be changed."))
         return redirect(handover.get_absolute_url())
     require(permissions.can_change_handover(request.user, handover))
+    if (
+        request.method == "POST"
+        and "status" in request.POST
+        and request.POST["status"] != task.status
+        and not permissions.can_change_task_status(request.user, task)
+    ):
+        # Said, not silently dropped: the person would think the task was marked done.
+        messages.error(request, _("Only the task's owner or the secretariat changes its status."))
+        return redirect(task.get_absolute_url())
     people = handovers.handover_people(handover, term_before(handover.term))
     if task.owner_id is not None:
         people = people | Person.objects.filter(pk=task.owner_id)

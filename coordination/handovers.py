@@ -95,7 +95,8 @@ def needed_signatures(
 ) -> list[NeededSignature]:
     """Every signature sign-off needs, each with the one given if any: every organisation of the
     outgoing term on its side, every organisation of the incoming term on its side, and the
-    secretariat."""
+    secretariat. An organisation that chairs both terms (UNODC in 2021 and 2022) hands over to
+    itself: its outgoing signature is its one signature, for both sides."""
     given = {
         (s.side, s.organisation_id): s
         for s in (signatures if signatures is not None else handover.signatures.all())
@@ -104,9 +105,11 @@ def needed_signatures(
         NeededSignature(Side.OUTGOING, organisation)
         for organisation in (outgoing.organisations.all() if outgoing else [])
     ]
+    staying = {o.pk for o in outgoing.organisations.all()} if outgoing else set()
     needed += [
         NeededSignature(Side.INCOMING, organisation)
         for organisation in handover.term.organisations.all()
+        if organisation.pk not in staying
     ]
     needed.append(NeededSignature(Side.SECRETARIAT, None))
     for item in needed:
@@ -226,7 +229,8 @@ def handover_refresh(*, handover: Handover) -> int:
     1. every registered source is run with (the incoming term, the term before it);
     2. an entry whose reference has a task updates its title, detail and link (its owner, date,
        status and note are people's to change, so they are set only when the task is created:
-       the entry's owner, and its date or the day before the term starts);
+       the entry's owner if that person is on the handover, and its date or the day before the
+       term starts);
     3. an entry without one adds a task;
     4. a generated task whose reference no source returned is marked gone (kept, shown struck
        through: someone may have worked on it), and comes back if its object does.
@@ -256,6 +260,9 @@ def handover_refresh(*, handover: Handover) -> int:
     }
     position = (handover.tasks.aggregate(last=Max("position"))["last"] or 0) + 1
     due_on = default_due_on(term)
+    # A source suggests an owner (a work item's); only someone on the handover can act on a task,
+    # so anyone else's task starts with no owner (the source names them in its detail).
+    on_handover = set(handover_people(handover, outgoing).values_list("pk", flat=True))
     new: list[HandoverTask] = []
     changed: list[HandoverTask] = []
     for reference, (path, entry) in entries.items():
@@ -272,7 +279,7 @@ def handover_refresh(*, handover: Handover) -> int:
                 HandoverTask(
                     handover=handover,
                     reference=reference[:200],
-                    owner_id=entry.owner_id,
+                    owner_id=entry.owner_id if entry.owner_id in on_handover else None,
                     due_on=entry.due_on or due_on,
                     position=position,
                     **values,
@@ -397,6 +404,17 @@ def handover_sign(*, handover: Handover, actor: Person, side: str) -> HandoverSi
     if side not in sides:
         raise ValidationError(_("You do not sign for this side of the handover."))
     organisation = None if side == Side.SECRETARIAT else actor.organisation
+    outgoing = term_before(handover.term)
+    if (
+        side == Side.INCOMING
+        and organisation is not None
+        and outgoing is not None
+        and organisation.pk in {o.pk for o in outgoing.organisations.all()}
+    ):
+        raise ValidationError(
+            _("%(who)s chairs both terms: it signs once, as an outgoing chair, for both sides.")
+            % {"who": organisation.acronym}
+        )
     if HandoverSignature.objects.filter(
         handover=handover, side=side, organisation=organisation
     ).exists():
@@ -412,7 +430,6 @@ def handover_sign(*, handover: Handover, actor: Person, side: str) -> HandoverSi
                 )
         except IntegrityError:
             raise ValidationError(_("Someone signed this side at the same moment.")) from None
-        outgoing = term_before(handover.term)
         if all(n.signature for n in needed_signatures(handover, outgoing)):
             _freeze(handover, outgoing)
         else:

@@ -132,6 +132,8 @@ def handover_reminder(*, term_id: int) -> int:
             "outgoing": outgoing,
             "handover": handover,
         },
+        # It asks both sides to sign: it reaches them even if they turned the emails off.
+        service=True,
     )
 
 

@@ -89,19 +89,30 @@ def is_outgoing_chair(user: AnyUser) -> bool:
 
 def handover_sides(user: AnyUser, handover: Handover) -> set[str]:
     """The sides `user` acts for on this handover: "outgoing" (a focal point of the term before
-    its term), "incoming" (of its term), "secretariat". Observers and principals: none."""
+    its term), "incoming" (of its term), "secretariat". Observers and principals: none.
+
+    The chairs' rights on it last as their roles do: the incoming side until its term has ended,
+    the outgoing side until OUTGOING_CHAIR_DAYS after its own term ended. After that only the
+    secretariat acts on a handover nobody finished.
+    """
     sides: set[str] = set()
     if not user.is_authenticated:
         return sides
     if is_secretariat(user):
         sides.add(HandoverSignature.Side.SECRETARIAT)
     if user.is_focal_point and user.organisation_id is not None:
-        if user.organisation_id in {o.pk for o in handover.term.organisations.all()}:
-            sides.add(HandoverSignature.Side.INCOMING)
-        before = term_before(handover.term)
-        if before is not None and user.organisation_id in {
-            o.pk for o in before.organisations.all()
+        today = group_today()
+        term = handover.term
+        if today <= term.ends_on and user.organisation_id in {
+            o.pk for o in term.organisations.all()
         }:
+            sides.add(HandoverSignature.Side.INCOMING)
+        before = term_before(term)
+        if (
+            before is not None
+            and today <= before.ends_on + timedelta(days=settings.OUTGOING_CHAIR_DAYS)
+            and user.organisation_id in {o.pk for o in before.organisations.all()}
+        ):
             sides.add(HandoverSignature.Side.OUTGOING)
     return sides
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,7 +31,7 @@ from common.models import Submission
 from common.permissions import require
 from common.versioning import reject_unknown, save_versioned
 from coordination import notify, permissions
-from coordination.models import ChairTerm, Invitation, Organisation, Person
+from coordination.models import ChairTerm, Handover, Invitation, Organisation, Person
 from notifications import contract
 
 
@@ -250,6 +251,22 @@ def chair_term_update(
         require(permissions.can_manage_chair_terms(actor))
     reject_unknown(changes, CHAIR_TERM_FIELDS)
     chairs = list(changes.pop("organisations")) if "organisations" in changes else None
+    moves = chairs is not None and {o.pk for o in chairs} != {
+        o.pk for o in term.organisations.all()
+    }
+    moves = moves or any(
+        name in changes and changes[name] != getattr(term, name)
+        for name in ("starts_on", "ends_on")
+    )
+    if moves and _signed_handovers_of(term).exists():
+        # Who must sign a handover follows from the terms' chairs and dates: changing them after
+        # someone signed would leave signatures of the wrong people, or none left to give.
+        raise ValidationError(
+            _(
+                "Someone has signed the handover of this term already: its dates and chairs can "
+                "no longer change. Its note still can."
+            )
+        )
     chair_term_validate(
         starts_on=changes.get("starts_on", term.starts_on),
         ends_on=changes.get("ends_on", term.ends_on),
@@ -264,6 +281,13 @@ def chair_term_update(
             # Only when they differ, so that saving a form unchanged writes no empty audit row.
             term.organisations.set(chairs)
     return term
+
+
+def _signed_handovers_of(term: ChairTerm) -> QuerySet[Handover]:
+    """Handovers with a signature in which `term` hands over (the term after it) or takes over."""
+    following = ChairTerm.objects.filter(starts_on__gt=term.ends_on).order_by("starts_on").first()
+    terms = [term.pk] + ([following.pk] if following is not None else [])
+    return Handover.objects.filter(term_id__in=terms, signatures__isnull=False)
 
 
 # The handover reminder goes this many days before a term starts (if not signed off by then).

@@ -28,6 +28,11 @@ _in_beat = False
 def _beat_started(**kwargs: object) -> None:
     global _in_beat  # set once, in the beat's own process
     _in_beat = True
+    # Imported here: models cannot be imported while the app registry loads.
+    from notifications.status import beat
+
+    # When the beat started: until it has had time for a first digest run, none is expected.
+    beat("beat_started")
 
 
 def _beat_ticked(**kwargs: object) -> None:

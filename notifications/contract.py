@@ -50,8 +50,13 @@ def notify(
     template: str,
     context: dict[str, Any],
     ics: str = "",
+    service: bool = False,
 ) -> int:
     """Tell each person at once: an in-app notification always, an email if they want it.
+
+    A `service` message asks for the person's answer or action (a sign-off, an endorsement): it
+    is emailed even to people who turned off the emails that cannot wait, and carries no
+    unsubscribe link, so that silence is never taken from someone who was not asked.
 
     `key` names the event (with its version, e.g. a meeting's SEQUENCE): recording the same
     event twice writes nothing twice. `title` is lazy, so each person reads it in their
@@ -70,7 +75,7 @@ def notify(
     rows = []
     for person in people:
         preference = preferences.get(person.pk)
-        if preference is not None and not preference.immediate:
+        if preference is not None and not preference.immediate and not service:
             continue
         rows.append(
             build_delivery(
@@ -82,7 +87,7 @@ def notify(
                 language=person.language,
                 time_zone=person.time_zone,
                 person=person,
-                unsubscribe_url=unsubscribe_url(person, "immediate"),
+                unsubscribe_url="" if service else unsubscribe_url(person, "immediate"),
                 ics=ics,
             )
         )

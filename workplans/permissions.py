@@ -109,6 +109,18 @@ def can_write_pledge_report(user: AnyUser, term: ChairTerm, organisation: Organi
     return _acts_for_chair(user, term, organisation) and chair_standing(term) == OUTGOING
 
 
-def can_read_pledges(user: AnyUser) -> bool:
-    """Pledges are the group's public commitments: everyone logged in reads them."""
-    return bool(user.is_authenticated)
+def can_read_pledges(user: AnyUser, term: ChairTerm) -> bool:
+    """Pledges are the group's public commitments once their term has started: everyone logged
+    in reads them then. The incoming chairs' pledges are drafts until their term starts, read by
+    the incoming and current chairs and the secretariat only."""
+    if not user.is_authenticated:
+        return False
+    if term.state() != term.State.UPCOMING:
+        return True
+    return (
+        is_secretariat(user)
+        or is_chair(user)
+        or any(
+            _acts_for_chair(user, term, organisation) for organisation in term.organisations.all()
+        )
+    )

@@ -414,7 +414,8 @@ def pledges_of_year(year: int) -> list[TermPledges]:
     report. A fixed number of queries however many terms, pledges and reports there are."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     terms = list(
-        ChairTerm.objects.filter(starts_on__lte=end, ends_on__gte=start)
+        # A term not started yet has only draft pledges: the report is of what was pledged.
+        ChairTerm.objects.filter(starts_on__lte=min(end, group_today()), ends_on__gte=start)
         .filter(Q(pledges__isnull=False) | Q(pledge_reports__isnull=False))
         .distinct()
         .order_by("starts_on")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def pledges_section(term: ChairTerm, viewer: AnyUser) -> Block | None:
     """Each chair organisation's pledges with their progress, its pledge report once written, and
     the links to act for those who may. A fixed number of queries however many pledges."""
-    if not permissions.can_read_pledges(viewer):
+    if not permissions.can_read_pledges(viewer, term):
         return None
     chairs = selectors.term_pledges(term)
     rows = [

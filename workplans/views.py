@@ -367,7 +367,7 @@ def _term_pledges_url(term: ChairTerm) -> str:
 
 def pledge_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     pledge = _pledge_or_404(pk)
-    require(permissions.can_read_pledges(request.user))
+    require(permissions.can_read_pledges(request.user, pledge.term))
     can_edit = permissions.can_edit_pledge(request.user, pledge)
     return render(
         request,

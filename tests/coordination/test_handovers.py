@@ -3,10 +3,12 @@ snapshot, the page's query count, the digest section, the demonstration."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +18,7 @@ from django.utils import timezone
 from common import registry
 from common.dates import group_today
 from common.registry import HandoverEntry
-from coordination import handovers
+from coordination import handovers, permissions
 from coordination.digest import HANDOVER_TASKS
 from coordination.models import Handover, HandoverComment, HandoverSignature, HandoverTask
 from meetings.models import ActionItem, Document, Meeting, Minutes
@@ -281,8 +283,12 @@ def test_work_on_a_task_through_the_page(client, world, source):
     assert page.status_code == 200
     assert b"Thing 1" in page.content
     url = reverse("coordination:handover_task_update", args=[task.pk])
-    # Not its owner: the status is not among what the form takes.
+    # Not its owner: a status change is refused in words, and nothing is saved.
     client.post(url, {"version": task.version, "status": "done", "owner": world.in_focal.pk})
+    task.refresh_from_db()
+    assert (task.status, task.owner) == ("open", None)
+    # Taking the task on (either side may give it an owner), then marking it done as its owner.
+    client.post(url, {"version": task.version, "owner": world.in_focal.pk})
     task.refresh_from_db()
     assert (task.status, task.owner) == ("open", world.in_focal)
     client.post(url, {"version": task.version, "status": "done", "owner": world.in_focal.pk})
@@ -580,3 +586,82 @@ def test_the_demonstration_handover_is_in_progress_and_loading_twice_writes_noth
         LogEntry.objects.count(),
         HandoverComment.objects.count(),
     ) == counts
+
+
+def test_a_suggested_owner_who_is_not_on_the_handover_is_not_given_the_task(world, source):
+    source += [entry(1, owner_id=world.other_focal.pk), entry(2, owner_id=world.out_focal.pk)]
+    tasks = {t.reference: t for t in world.open().tasks.all()}
+    assert tasks["test.thing:1"].owner is None  # OTHER cannot open the handover
+    assert tasks["test.thing:2"].owner == world.out_focal
+
+
+def test_the_chairs_rights_on_a_handover_end_with_their_roles(world, settings):
+    """Outgoing chairs act on it until OUTGOING_CHAIR_DAYS after their term; incoming chairs until
+    their own term ends; then only the secretariat."""
+    handover = world.open()
+    settings.OUTGOING_CHAIR_DAYS = 90
+    just_within = world.outgoing.ends_on + timedelta(days=90)
+    with time_machine.travel(datetime.combine(just_within, time(12), tzinfo=UTC), tick=False):
+        assert permissions.can_change_handover(world.out_focal, handover)
+    past = world.outgoing.ends_on + timedelta(days=91)
+    with time_machine.travel(datetime.combine(past, time(12), tzinfo=UTC), tick=False):
+        assert not permissions.can_see_handover(world.out_focal, handover)
+        assert permissions.can_change_handover(world.in_focal, handover)
+        assert permissions.can_change_handover(world.secretariat, handover)
+    after_incoming = world.incoming.ends_on + timedelta(days=1)
+    with time_machine.travel(datetime.combine(after_incoming, time(12), tzinfo=UTC), tick=False):
+        assert not permissions.can_see_handover(world.in_focal, handover)
+        assert permissions.can_change_handover(world.secretariat, handover)
+
+
+def test_a_term_whose_handover_someone_signed_keeps_its_chairs_and_dates(world):
+    from coordination import services as coordination_services
+
+    handover = world.open()
+    handovers.handover_sign(handover=handover, actor=world.out_focal, side=Side.OUTGOING)
+    for term in (world.incoming, world.outgoing):
+        term.refresh_from_db()
+        with pytest.raises(ValidationError):
+            coordination_services.chair_term_update(
+                term=term,
+                actor=world.secretariat,
+                version=term.version,
+                organisations=[world.other_org],
+            )
+        updated = coordination_services.chair_term_update(
+            term=term, actor=world.secretariat, version=term.version, note="Still editable."
+        )
+        assert updated.note == "Still editable."
+
+
+def test_an_organisation_chairing_both_terms_signs_once_for_both_sides(world):
+    world.incoming.organisations.add(world.out_org)
+    handover = world.open()
+    needed = handovers.needed_signatures(handover, world.outgoing)
+    assert [(n.side, n.organisation) for n in needed] == [
+        (Side.OUTGOING, world.out_org),
+        (Side.INCOMING, world.in_org),
+        (Side.SECRETARIAT, None),
+    ]
+    with pytest.raises(ValidationError):
+        handovers.handover_sign(handover=handover, actor=world.out_focal, side=Side.INCOMING)
+    handovers.handover_sign(handover=handover, actor=world.out_focal, side=Side.OUTGOING)
+    handovers.handover_sign(handover=handover, actor=world.in_focal, side=Side.INCOMING)
+    handovers.handover_sign(handover=handover, actor=world.secretariat, side=Side.SECRETARIAT)
+    handover.refresh_from_db()
+    assert handover.is_signed_off
+
+
+def test_a_status_change_by_someone_not_allowed_is_refused_in_words(client, world, source):
+    source += [entry(1, owner_id=world.in_focal.pk)]
+    handover = world.open()
+    task = handover.tasks.get(reference="test.thing:1")
+    response = login(client, world.out_focal).post(
+        reverse("coordination:handover_task_update", args=[task.pk]),
+        {"status": "done", "owner": world.in_focal.pk, "note": "", "version": task.version},
+    )
+    task.refresh_from_db()
+    assert task.status == "open" and task.owner == world.in_focal
+    assert response.status_code == 302
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("owner or the secretariat" in m for m in said)

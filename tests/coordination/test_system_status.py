@@ -77,3 +77,16 @@ def test_a_site_just_started_is_not_red_for_digests_nobody_ran_yet():
     assert line.ok and "not run yet" in line.detail
     outbox_line = status.events()
     assert outbox_line.ok and outbox_line.detail == "nothing waiting"
+
+
+def test_a_beat_running_for_a_while_without_a_digest_run_is_red(settings):
+    from datetime import timedelta as _timedelta
+
+    from notifications.models import Heartbeat as _Heartbeat
+
+    _Heartbeat.objects.create(
+        name="beat_started",
+        at=timezone.now() - _timedelta(seconds=4 * settings.DIGEST_CHECK_SECONDS),
+    )
+    line = status.digests()
+    assert not line.ok and "Digests are not being looked at" in line.advice

@@ -144,3 +144,23 @@ def test_someone_who_turned_off_immediate_emails_reads_the_event_in_the_digest(
     by_reader = {m.to[0]: m.body for m in mail.outbox}
     assert "Assigned to you: Toolkit chapter" in by_reader[focal_point.email]
     assert "Assigned to you" not in by_reader.get(principal.email, "")
+
+
+def test_a_service_message_reaches_people_who_turned_immediate_emails_off(
+    focal_point, django_capture_on_commit_callbacks
+):
+    services.preference_update(person=focal_point, immediate=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, service in enumerate((False, True)):
+            contract.notify(
+                people=[focal_point],
+                kind="handover_reminder",
+                key=f"service:{n}",
+                title="Sign the handover",
+                url="/",
+                template="workplans/email/item_assigned",
+                context={"item": factories.WorkItemFactory()},
+                service=service,
+            )
+    (sent,) = mail.outbox  # only the service message
+    assert "List-Unsubscribe" not in sent.extra_headers

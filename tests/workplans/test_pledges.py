@@ -266,7 +266,9 @@ def test_only_the_outgoing_chairs_and_the_secretariat_write_the_pledge_report(
 def test_principals_and_observers_do_not_pledge(world, principal, observer, organisation):
     for person in (principal, observer):
         assert not permissions.can_pledge(person, world.current, organisation)
-        assert permissions.can_read_pledges(person)
+        assert permissions.can_read_pledges(person, world.current)
+        # The incoming chairs' pledges are drafts until their term starts.
+        assert not permissions.can_read_pledges(person, world.incoming)
 
 
 def test_the_service_refuses_whom_the_rules_refuse(world, principal, organisation):
