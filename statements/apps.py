@@ -10,3 +10,19 @@ class StatementsConfig(AppConfig):
 
     name = "statements"
     verbose_name = _("Joint statements")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from statements.models import Comment, NoComments, Paragraph, Statement, Version
+
+        # Every change is in the audit history. A statement's `version` only counts saves.
+        auditlog.register(
+            Statement, exclude_fields=["version"], m2m_fields={"lead_organisations", "drafters"}
+        )
+        auditlog.register(Version)
+        # Paragraphs are written with bulk_create (no row each: their version's row stands for
+        # them); registered so that a change made anywhere else is still recorded.
+        auditlog.register(Paragraph)
+        auditlog.register(Comment)
+        auditlog.register(NoComments)

@@ -190,3 +190,45 @@ class PledgeReportFactory(DjangoModelFactory):
     term = factory.SubFactory(ChairTermFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     text = "What we pledged and what was done."
+
+
+class StatementFactory(DjangoModelFactory):
+    """A statement in drafting, with no text (pass `lead_organisations` and `drafters` lists)."""
+
+    class Meta:
+        model = "statements.Statement"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Joint statement {n}")
+    kind = "joint_statement"
+
+    @factory.post_generation
+    def lead_organisations(
+        statement, create: bool, extracted: list[Organisation] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            statement.lead_organisations.set(extracted)
+
+    @factory.post_generation
+    def drafters(statement, create: bool, extracted: list[Person] | None, **kwargs: object) -> None:
+        if create and extracted:
+            statement.drafters.set(extracted)
+
+
+class StatementVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = "statements.Version"
+
+    statement = factory.SubFactory(StatementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class ParagraphFactory(DjangoModelFactory):
+    class Meta:
+        model = "statements.Paragraph"
+
+    version = factory.SubFactory(StatementVersionFactory)
+    key = factory.Sequence(lambda n: f"{n:012x}")
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "paragraph"
+    text = factory.Sequence(lambda n: f"Paragraph {n} of the statement.")

@@ -1,0 +1,310 @@
+"""Joint statements: the statement, its versions of text, paragraph by paragraph, and the comments
+and change proposals anchored to those paragraphs.
+
+A version is never edited once saved: the next save makes the next version. A paragraph keeps its
+`key` from version to version while it is edited, so that what was said about it (a comment, a
+change proposal) follows it, and a diff can pair old and new text by key rather than by position.
+
+Text is plain: no markup is stored (no HTML sanitiser is among the project's dependencies), and
+every page escapes it on output (the diff in selectors.py escapes it too).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.dates import group_time_zone, group_today
+from coordination.models import Organisation
+
+# A paragraph key: 12 hex characters, stable across versions.
+KEY_LENGTH = 12
+
+
+def new_paragraph_key() -> str:
+    return secrets.token_hex(KEY_LENGTH // 2)
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def published(self) -> StatementQuerySet:
+        """What observers may read: published by today (the group's date) and not withdrawn.
+
+        The database form of `Statement.stage == Stage.PUBLISHED`; keep the two in step."""
+        return self.filter(
+            published_on__isnull=False,
+            published_on__lte=group_today(),
+            withdrawn_at__isnull=True,
+        )
+
+
+class Statement(models.Model):
+    """A joint product of the group: drafted by its lead organisations, commented on by the
+    members, endorsed by their principals, then published."""
+
+    class Kind(models.TextChoices):
+        JOINT_STATEMENT = "joint_statement", _("Joint statement")
+        CALL_TO_ACTION = "call_to_action", _("Call to action")
+        ISSUE_BRIEF = "issue_brief", _("Issue brief")
+        POLICY_PAPER = "policy_paper", _("Policy paper")
+        EXPERT_SUBMISSION = "expert_submission", _("Expert submission")
+        OTHER = "other", _("Other")
+
+    class Stage(models.TextChoices):
+        """Where the statement stands. Derived (see `stage`), never stored.
+
+        The endorsement rounds, when they come, add "in endorsement" (a round is open) between
+        OPEN_FOR_COMMENTS and ADOPTED, in `stage` and `StatementQuerySet`; until then there is no
+        round to be in, so no such stage is offered."""
+
+        DRAFTING = "drafting", _("Drafting")
+        OPEN_FOR_COMMENTS = "open_for_comments", _("Open for comments")
+        ADOPTED = "adopted", _("Adopted")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT_STATEMENT
+    )
+    title = models.CharField(_("title"), max_length=300)
+    lead_organisations = models.ManyToManyField(
+        Organisation, related_name="led_statements", verbose_name=_("lead organisations")
+    )
+    # People of the lead organisations (and the secretariat): they edit the text and answer the
+    # comments. services.statement_create checks who may be one.
+    drafters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="drafted_statements",
+        blank=True,
+        verbose_name=_("drafters"),
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    comment_deadline = models.DateTimeField(_("comment deadline"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    public_url = models.URLField(_("public address"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+    # Raised on every save of the statement's own fields through the services, so that two people
+    # editing it cannot overwrite each other (common.versioning). The text has its own check:
+    # the unique version number (services.version_save).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def stage_at(self, now: datetime) -> Statement.Stage:
+        """The stage at `now`, from the dates recorded: withdrawal ends everything; then
+        publication, adoption, a comment period still running; otherwise the text is a draft."""
+        if self.withdrawn_at is not None:
+            return self.Stage.WITHDRAWN
+        today = timezone.localdate(now, timezone=group_time_zone())
+        if self.published_on is not None and self.published_on <= today:
+            return self.Stage.PUBLISHED
+        if self.adopted_at is not None:
+            return self.Stage.ADOPTED
+        if self.comment_deadline is not None and now < self.comment_deadline:
+            return self.Stage.OPEN_FOR_COMMENTS
+        return self.Stage.DRAFTING
+
+    @property
+    def stage(self) -> Statement.Stage:
+        return self.stage_at(timezone.now())
+
+    @property
+    def text_is_open(self) -> bool:
+        """The text may still change: adopted, published or withdrawn text stays as it was."""
+        return self.stage in {self.Stage.DRAFTING, self.Stage.OPEN_FOR_COMMENTS}
+
+
+class Version(models.Model):
+    """One saved state of the text. Numbered 1, 2, ... per statement; the unique number is what
+    stops two concurrent saves from both becoming "the next version"."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="versions", verbose_name=_("statement")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["statement", "number"]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "number"], name="statement_version_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("version %(number)s") % {"number": self.number})
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        HEADING = "heading", _("Heading")
+        PARAGRAPH = "paragraph", _("Paragraph")
+        LIST_ITEM = "list_item", _("List item")
+
+    version = models.ForeignKey(
+        Version, on_delete=models.CASCADE, related_name="paragraphs", verbose_name=_("version")
+    )
+    # Stable across versions: an edited paragraph keeps it, so comments follow the paragraph.
+    key = models.CharField(_("key"), max_length=KEY_LENGTH)
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="paragraph_key_unique"),
+            models.UniqueConstraint(
+                fields=["version", "position"], name="paragraph_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Comment(models.Model):
+    """A comment or a change proposal of a member organisation, on one paragraph of the version
+    its author read, and the drafters' answer to it."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        CHANGE_PROPOSAL = "change_proposal", _("Change proposal")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED_WITH_CHANGES = "accepted_with_changes", _("Accepted with changes")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="comments", verbose_name=_("statement")
+    )
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, related_name="comments", verbose_name=_("version")
+    )
+    # The anchor: a paragraph key, never a position, so the comment follows its paragraph.
+    paragraph_key = models.CharField(_("paragraph"), max_length=KEY_LENGTH)
+    quoted_passage = models.TextField(_("quoted passage"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    # A change proposal may come without a word of explanation; a comment may not
+    # (services.comment_add checks it).
+    text = models.TextField(_("comment"), blank=True)
+    proposed_text = models.TextField(_("proposed text"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="statement_comments",
+        verbose_name=_("author"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="statement_comments",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    status = models.CharField(
+        _("status"), max_length=25, choices=Status.choices, default=Status.OPEN
+    )
+    reply = models.TextField(_("reply"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The version an accepted change proposal made (services.comment_answer).
+    applied_in = models.ForeignKey(
+        Version,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applied_proposals",
+        verbose_name=_("applied in version"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class NoComments(models.Model):
+    """An organisation's explicit "no comments" on one version.
+
+    A row of its own rather than a flag on Comment: it says who declared it and when, it has no
+    paragraph or text, and the unique constraint makes a second declaration impossible. Silence
+    and "no comments" differ: only this row says the organisation looked and agreed."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="no_comments", verbose_name=_("statement")
+    )
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, related_name="no_comments", verbose_name=_("version")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("declared by"),
+    )
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["declared_at"]
+        verbose_name = _("no comments")
+        verbose_name_plural = _("no comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="no_comments_once_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("No comments"))

@@ -1,0 +1,69 @@
+"""Who may do what with statements. Views and services both ask these questions.
+
+The predicates answer for the person's role; what the statement's stage allows (a comment after
+the deadline, an edit of adopted text) is the services' to refuse, with a message saying why.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coordination.models import Person
+from coordination.permissions import is_secretariat
+
+if TYPE_CHECKING:
+    from coordination.permissions import AnyUser
+    from statements.models import Statement
+
+
+def can_create_statement(user: AnyUser) -> bool:
+    """Start a statement: the secretariat, or a focal point (the organisation becomes a lead)."""
+    return is_secretariat(user) or bool(user.is_authenticated and user.is_focal_point)
+
+
+def is_drafter(user: AnyUser, statement: Statement) -> bool:
+    """One of the statement's named drafters, still active (uses the prefetch when there is
+    one)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.pk in {person.pk for person in statement.drafters.all()}
+    )
+
+
+def can_draft(user: AnyUser, statement: Statement) -> bool:
+    """Edit the text and answer the comments: the drafters and the secretariat."""
+    return is_secretariat(user) or is_drafter(user, statement)
+
+
+def can_read_statement(user: AnyUser, statement: Statement) -> bool:
+    """Members' people read every statement, drafts included; observers read only what is
+    published."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Person.Role.OBSERVER:
+        return statement.stage == statement.Stage.PUBLISHED
+    return True
+
+
+def speaks_for_member(user: AnyUser) -> bool:
+    """A focal point (or alternate) or the principal of a current member organisation: the people
+    who comment, propose changes or declare "no comments" for it."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and (user.is_focal_point or user.role == Person.Role.PRINCIPAL)
+        and user.organisation is not None
+        and user.organisation.is_current_member
+    )
+
+
+def may_comment(user: AnyUser, statement: Statement) -> bool:
+    """The role half of commenting (services also check the comment period is running)."""
+    return speaks_for_member(user) and can_read_statement(user, statement)
+
+
+def can_comment(user: AnyUser, statement: Statement) -> bool:
+    """Whether to offer the comment form now: the role, and a comment period still running."""
+    return may_comment(user, statement) and statement.stage == statement.Stage.OPEN_FOR_COMMENTS
