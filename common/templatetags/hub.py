@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
@@ -11,6 +12,13 @@ from django.utils.safestring import SafeString
 from common.editing import ONCE_FIELD
 
 register = template.Library()
+
+
+@register.filter
+def join_names(values: Iterable[object], separator: str = ", ") -> str:
+    """Objects joined by their names: `join` gives up on objects that are not strings when
+    autoescaping is off (the subjects and plain-text bodies of emails)."""
+    return separator.join(str(value) for value in values)
 
 
 @register.simple_tag
