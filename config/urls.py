@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workplans/", include("workplans.urls")),
     path("meetings/", include("meetings.urls")),
+    path("statements/", include("statements.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("coordination.urls")),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -31,6 +32,27 @@ def new_paragraph_key() -> str:
 
 
 class StatementQuerySet(models.QuerySet["Statement"]):
+    def with_round_state(self) -> StatementQuerySet:
+        """Annotate whether an endorsement round is open, so that `stage` on a list of
+        statements costs no query per row."""
+        return self.annotate(
+            open_round_exists=models.Exists(
+                EndorsementRound.objects.filter(
+                    statement=models.OuterRef("pk"), closed_at__isnull=True
+                )
+            )
+        )
+
+    def in_endorsement(self) -> StatementQuerySet:
+        """The database form of `Statement.stage == Stage.IN_ENDORSEMENT`: a round is open and
+        nothing later (adoption, publication, withdrawal) has happened."""
+        return self.filter(
+            withdrawn_at__isnull=True,
+            adopted_at__isnull=True,
+            endorsement_rounds__closed_at__isnull=True,
+            endorsement_rounds__isnull=False,
+        ).exclude(published_on__lte=group_today())
+
     def published(self) -> StatementQuerySet:
         """What observers may read: published by today (the group's date) and not withdrawn.
 
@@ -57,12 +79,13 @@ class Statement(models.Model):
     class Stage(models.TextChoices):
         """Where the statement stands. Derived (see `stage`), never stored.
 
-        The endorsement rounds, when they come, add "in endorsement" (a round is open) between
-        OPEN_FOR_COMMENTS and ADOPTED, in `stage` and `StatementQuerySet`; until then there is no
-        round to be in, so no such stage is offered."""
+        IN_ENDORSEMENT (an endorsement round is open, deadline passed or not, until it is
+        closed or voided by a new version) comes between OPEN_FOR_COMMENTS and ADOPTED, in
+        `stage` and in `StatementQuerySet.in_endorsement`."""
 
         DRAFTING = "drafting", _("Drafting")
         OPEN_FOR_COMMENTS = "open_for_comments", _("Open for comments")
+        IN_ENDORSEMENT = "in_endorsement", _("In endorsement")
         ADOPTED = "adopted", _("Adopted")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -122,6 +145,8 @@ class Statement(models.Model):
             return self.Stage.PUBLISHED
         if self.adopted_at is not None:
             return self.Stage.ADOPTED
+        if self.has_open_round:
+            return self.Stage.IN_ENDORSEMENT
         if self.comment_deadline is not None and now < self.comment_deadline:
             return self.Stage.OPEN_FOR_COMMENTS
         return self.Stage.DRAFTING
@@ -131,9 +156,22 @@ class Statement(models.Model):
         return self.stage_at(timezone.now())
 
     @property
+    def has_open_round(self) -> bool:
+        """An endorsement round is open (the `with_round_state` annotation when there is one)."""
+        annotated = self.__dict__.get("open_round_exists")
+        if annotated is not None:
+            return bool(annotated)
+        return self.endorsement_rounds.filter(closed_at__isnull=True).exists()
+
+    @property
     def text_is_open(self) -> bool:
-        """The text may still change: adopted, published or withdrawn text stays as it was."""
-        return self.stage in {self.Stage.DRAFTING, self.Stage.OPEN_FOR_COMMENTS}
+        """The text may still change: adopted, published or withdrawn text stays as it was.
+        During an endorsement round it may too: the new version voids the round."""
+        return self.stage in {
+            self.Stage.DRAFTING,
+            self.Stage.OPEN_FOR_COMMENTS,
+            self.Stage.IN_ENDORSEMENT,
+        }
 
 
 class Version(models.Model):
@@ -308,3 +346,195 @@ class NoComments(models.Model):
 
     def __str__(self) -> str:
         return str(_("No comments"))
+
+
+# --- Endorsement rounds --------------------------------------------------------------------------
+
+
+class EndorsementRound(models.Model):
+    """The principals of the member organisations are asked to endorse one version of the text
+    by a deadline.
+
+    Under the explicit procedure only an answer counts; under silence an organisation that says
+    nothing by the deadline is deemed to endorse, until one objection breaks the silence. The
+    outcome is computed when read (rounds.round_outcome), never stored by a timer: the deadline
+    passing changes nothing in the database."""
+
+    class Procedure(models.TextChoices):
+        EXPLICIT = "explicit", _("Explicit endorsement")
+        SILENCE = "silence", _("Silence procedure")
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="endorsement_rounds",
+        verbose_name=_("statement"),
+    )
+    # Named endorsed_version, not version: `version` is the concurrency counter of every
+    # versioned model (common.versioning).
+    endorsed_version = models.ForeignKey(
+        Version,
+        on_delete=models.PROTECT,
+        related_name="endorsement_rounds",
+        verbose_name=_("version endorsed"),
+    )
+    procedure = models.CharField(_("procedure"), max_length=10, choices=Procedure.choices)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    # Stored in UTC; pages show it in the group's time zone (common.dates.group_time_zone).
+    deadline = models.DateTimeField(_("deadline"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    # Set with closed_at when a new version of the text replaced the one being endorsed.
+    voided_by_version = models.ForeignKey(
+        Version,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="voided_rounds",
+        verbose_name=_("voided by version"),
+    )
+    silence_broken_at = models.DateTimeField(_("silence broken at"), null=True, blank=True)
+    # The members on the day the round opened, frozen then: an organisation joining later is
+    # not asked, one leaving later is still counted.
+    addressed_organisations = models.ManyToManyField(
+        Organisation,
+        related_name="endorsement_rounds",
+        blank=True,
+        verbose_name=_("addressed organisations"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["statement", "opened_at"]
+        verbose_name = _("endorsement round")
+        verbose_name_plural = _("endorsement rounds")
+        constraints = [
+            # One open round per statement, checked by the INSERT itself: two people opening a
+            # round at once cannot both succeed.
+            models.UniqueConstraint(
+                fields=["statement"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_endorsement_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Endorsement round of %(statement)s, opened %(opened)s")
+            % {"statement": self.statement, "opened": self.opened_at.date()}
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Endorsement(models.Model):
+    """An organisation's answer in a round. One per organisation; changing it updates the row,
+    and the audit history keeps every earlier answer."""
+
+    class Answer(models.TextChoices):
+        ENDORSE = "endorse", _("Endorse")
+        ENDORSE_WITH_RESERVATION = "endorse_with_reservation", _("Endorse with a reservation")
+        DECLINE = "decline", _("Decline to endorse")
+        OBJECT = "object", _("Object")
+
+    round = models.ForeignKey(
+        EndorsementRound,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+        verbose_name=_("endorsement round"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    answer = models.CharField(_("answer"), max_length=30, choices=Answer.choices)
+    # Required for everything but a plain endorsement (rounds.round_answer checks it).
+    text = models.TextField(_("text"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    # Recorded by a focal point or the secretariat for the principal, not by the principal.
+    on_behalf = models.BooleanField(_("on behalf of the principal"), default=False)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation"], name="one_endorsement_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.Answer(self.answer).label)
+
+
+class ActingPrincipal(models.Model):
+    """A person who answers for the organisation as its principal, on the given dates (the
+    group's dates, both included), named by the principal."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="acting_principals",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="acting_principal_periods",
+        verbose_name=_("acting principal"),
+    )
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["organisation", "starts_on"]
+        verbose_name = _("acting principal")
+        verbose_name_plural = _("acting principals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="acting_principal_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+# Registered here rather than in apps.py, next to the models they record.
+auditlog.register(
+    EndorsementRound, exclude_fields=["version"], m2m_fields={"addressed_organisations"}
+)
+auditlog.register(Endorsement)
+auditlog.register(ActingPrincipal)

@@ -6,12 +6,15 @@ the deadline, an edit of adopted text) is the services' to refuse, with a messag
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from coordination.models import Person
-from coordination.permissions import is_secretariat
+from coordination.permissions import is_chair, is_secretariat
+from statements.models import ActingPrincipal
 
 if TYPE_CHECKING:
+    from coordination.models import Organisation
     from coordination.permissions import AnyUser
     from statements.models import Statement
 
@@ -67,3 +70,38 @@ def may_comment(user: AnyUser, statement: Statement) -> bool:
 def can_comment(user: AnyUser, statement: Statement) -> bool:
     """Whether to offer the comment form now: the role, and a comment period still running."""
     return may_comment(user, statement) and statement.stage == statement.Stage.OPEN_FOR_COMMENTS
+
+
+# --- Endorsement rounds --------------------------------------------------------------------------
+
+
+def can_run_rounds(user: AnyUser, statement: Statement) -> bool:
+    """Open, extend, close a round or turn it explicit: the drafters, the current chairs and the
+    secretariat."""
+    return can_draft(user, statement) or is_chair(user)
+
+
+def is_principal_for(user: AnyUser, organisation: Organisation, on: date) -> bool:
+    """The organisation's principal, or the acting principal it named for a period covering
+    `on` (the group's date)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Person.Role.PRINCIPAL and user.organisation_id == organisation.pk:
+        return True
+    return ActingPrincipal.objects.filter(
+        organisation=organisation, person_id=user.pk, starts_on__lte=on, ends_on__gte=on
+    ).exists()
+
+
+def records_for_principal(user: AnyUser, organisation: Organisation) -> bool:
+    """Records an answer on the principal's behalf: a focal point (or alternate) of that same
+    organisation, or the secretariat."""
+    return is_secretariat(user) or bool(
+        user.is_authenticated and user.is_focal_point and user.organisation_id == organisation.pk
+    )
+
+
+def can_answer_round(user: AnyUser, organisation: Organisation, on: date) -> bool:
+    """Answer for `organisation` in a round: its principal or acting principal, or on their
+    behalf its focal point or the secretariat. Nobody answers for another organisation."""
+    return is_principal_for(user, organisation, on) or records_for_principal(user, organisation)

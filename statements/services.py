@@ -23,7 +23,7 @@ from common.audit import acting_as
 from common.permissions import require
 from common.versioning import ConflictError
 from coordination.models import Organisation, Person
-from statements import permissions
+from statements import permissions, rounds
 from statements.models import (
     Comment,
     NoComments,
@@ -221,6 +221,8 @@ def _create_version(
         Paragraph(version=version, key=key, position=position, kind=kind, text=text)
         for position, (key, kind, text) in enumerate(paragraphs, start=1)
     )
+    # Here rather than in version_save, so that an accepted change proposal voids it too.
+    rounds.rounds_void_open(statement=statement, version=version)
     return version
 
 
@@ -288,6 +290,10 @@ def _open_for_comments(statement: Statement, version: Version, actor: Person) ->
     if version.statement_id != statement.pk:
         raise ValidationError(_("This version belongs to another statement."))
     if statement.stage != Statement.Stage.OPEN_FOR_COMMENTS:
+        if statement.stage == Statement.Stage.IN_ENDORSEMENT:
+            raise ValidationError(
+                _("The principals are asked to endorse this text: comments are closed.")
+            )
         if statement.comment_deadline is not None and statement.text_is_open:
             raise ValidationError(_("The comment period of this statement has ended."))
         raise ValidationError(_("This statement is not open for comments."))

@@ -232,3 +232,15 @@ class ParagraphFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     kind = "paragraph"
     text = factory.Sequence(lambda n: f"Paragraph {n} of the statement.")
+
+
+class ActingPrincipalFactory(DjangoModelFactory):
+    """An acting principal for a week from 1 June 2026 (pass organisation, person, principal)."""
+
+    class Meta:
+        model = "statements.ActingPrincipal"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
+    starts_on = date(2026, 6, 1)
+    ends_on = date(2026, 6, 7)

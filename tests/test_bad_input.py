@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -40,6 +41,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 
 from coordination import services as coordination_services
 from coordination.demo import load_everything
@@ -49,6 +51,7 @@ from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting
 from notifications.models import Delivery, Notification
 from notifications.unsubscribe import make_token
+from statements import services as statement_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -294,6 +297,28 @@ def build_world(tmp_path: Any, settings: Any) -> World:
     unwritten = Meeting.objects.filter(minutes__isnull=True).order_by("starts_at").first()
     assert unwritten is not None
     meeting_services.minutes_save(meeting=unwritten, actor=secretariat, text="Draft minutes.")
+    # A statement open for comments, in two versions, with a comment waiting for its answer.
+    assert chair.organisation is not None
+    statement = statement_services.statement_create(
+        actor=secretariat,
+        title="A joint statement",
+        lead_organisations=[chair.organisation],
+        comment_deadline=timezone.now() + timedelta(days=7),
+        paragraphs=[(None, "paragraph", "States must act now."), (None, "paragraph", "Join us.")],
+    )
+    second = statement_services.version_save(
+        statement=statement,
+        actor=secretariat,
+        based_on=1,
+        paragraphs=[(None, "paragraph", "States must act today.")],
+    )
+    statement_services.comment_add(
+        statement=statement,
+        version=second,
+        actor=member,
+        paragraph_key=second.paragraphs.get().key,
+        text="Which states?",
+    )
     invitation = coordination_services.invitation_create(
         actor=secretariat,
         email="newcomer@example.org",
