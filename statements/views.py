@@ -4,6 +4,7 @@ input, calls a service or selector, and renders."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -204,15 +205,23 @@ def _version_of(statement: Statement, number: int) -> Version | None:
     return Version.objects.filter(statement=statement, number=number).first()
 
 
-@require_POST
-def comment_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+def _anchored(
+    request: AuthenticatedRequest[Person],
+    pk: int,
+    form_class: type[CommentForm] | type[ProposalForm],
+    *,
+    refused: str,
+    add: Callable[[Statement, Version, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A comment or a change proposal posted on a paragraph of the statement's page: fetch the
+    statement (404), check the commenter (403), validate, call the service, back to the
+    paragraph."""
     statement = _readable(request, pk)
     require(permissions.may_comment(request.user, statement))
-    form = CommentForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, _("The comment was not added: %(errors)s") % {"errors": _errors(form)}
-        )
+        messages.error(request, refused % {"errors": _errors(form)})
         return redirect(_detail_url(statement.pk))
     data = form.cleaned_data
     back = _detail_url(statement.pk, f"p-{data['paragraph']}")
@@ -220,9 +229,17 @@ def comment_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     if version is None:
         messages.error(request, _("The text changed since you opened it; reload."))
         return redirect(back)
-    return _run(
+    return _run(request, lambda: add(statement, version, data), back=back, done=done)
+
+
+@require_POST
+def comment_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    return _anchored(
         request,
-        lambda: services.comment_add(
+        pk,
+        CommentForm,
+        refused=_("The comment was not added: %(errors)s"),
+        add=lambda statement, version, data: services.comment_add(
             statement=statement,
             version=version,
             actor=request.user,
@@ -230,30 +247,18 @@ def comment_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
             text=data["text"],
             quoted_passage=data["quoted_passage"],
         ),
-        back=back,
         done=_("Your comment was added."),
     )
 
 
 @require_POST
 def proposal_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    statement = _readable(request, pk)
-    require(permissions.may_comment(request.user, statement))
-    form = ProposalForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("The proposal was not added: %(errors)s") % {"errors": _errors(form)}
-        )
-        return redirect(_detail_url(statement.pk))
-    data = form.cleaned_data
-    back = _detail_url(statement.pk, f"p-{data['paragraph']}")
-    version = _version_of(statement, data["version"])
-    if version is None:
-        messages.error(request, _("The text changed since you opened it; reload."))
-        return redirect(back)
-    return _run(
+    return _anchored(
         request,
-        lambda: services.change_proposal_add(
+        pk,
+        ProposalForm,
+        refused=_("The proposal was not added: %(errors)s"),
+        add=lambda statement, version, data: services.change_proposal_add(
             statement=statement,
             version=version,
             actor=request.user,
@@ -262,7 +267,6 @@ def proposal_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse
             text=data["text"],
             quoted_passage=data["quoted_passage"],
         ),
-        back=back,
         done=_("Your change proposal was added."),
     )
 
