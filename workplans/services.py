@@ -4,7 +4,7 @@ check, the audit row (auditlog, same transaction)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -233,25 +233,48 @@ def progress_update_post(
     # The author's own organisation (the secretariat's or a chair's when they report), so the
     # annual report credits who wrote it; the lead's for someone without one.
     organisation_id = actor.organisation_id or item.lead_organisation_id
-    newer = ProgressUpdate.objects.filter(item=item, reported_on__gt=reported_on).exists()
-    update = ProgressUpdate.objects.create(
+    return _record_progress(
+        item,
+        ProgressUpdate,
+        actor=actor,
+        audit_key="progress_update",
         item=item,
-        author=actor,
         organisation_id=organisation_id,
         reported_on=reported_on,
         narrative=narrative,
         status=status,
         percent_complete=percent_complete,
     )
+
+
+U = TypeVar("U", ProgressUpdate, PledgeUpdate)
+
+
+def _record_progress(
+    subject: WorkItem | Pledge,
+    update_model: type[U],
+    *,
+    actor: Person,
+    audit_key: str,
+    **fields: Any,
+) -> U:
+    """Record a dated update of a work item or a pledge, and give the subject its status and
+    percent, unless a newer update exists: a report on the past joins the history and the
+    subject keeps the newer one's state. The subject's version moves on, so that an edit form
+    opened before notices. Call it with the subject locked (select_for_update)."""
+    parent = "item" if update_model is ProgressUpdate else "pledge"
+    newer = update_model.objects.filter(
+        **{parent: subject, "reported_on__gt": fields["reported_on"]}
+    ).exists()
+    update = update_model.objects.create(author=actor, **fields)
     if newer:
-        # A report on the past joins the history; the item keeps the state of the newer one.
         return update
-    with acting_as(actor, progress_update=update.pk):
-        item.status = status
-        item.percent_complete = percent_complete
-        item.last_progress_at = timezone.now()
-        item.save(update_fields=["status", "percent_complete", "last_progress_at"])
-    bump_version(item)
+    with acting_as(actor, **{audit_key: update.pk}):
+        subject.status = fields["status"]
+        subject.percent_complete = fields["percent_complete"]
+        subject.last_progress_at = timezone.now()
+        subject.save(update_fields=["status", "percent_complete", "last_progress_at"])
+    bump_version(subject)
     return update
 
 
@@ -391,24 +414,17 @@ def pledge_progress_post(
     Pledge.check_done_is_complete(status, percent_complete)
 
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-    newer = PledgeUpdate.objects.filter(pledge=pledge, reported_on__gt=reported_on).exists()
-    update = PledgeUpdate.objects.create(
+    return _record_progress(
+        pledge,
+        PledgeUpdate,
+        actor=actor,
+        audit_key="pledge_update",
         pledge=pledge,
-        author=actor,
         reported_on=reported_on,
         narrative=narrative,
         status=status,
         percent_complete=percent_complete,
     )
-    if newer:
-        return update
-    with acting_as(actor, pledge_update=update.pk):
-        pledge.status = status
-        pledge.percent_complete = percent_complete
-        pledge.last_progress_at = timezone.now()
-        pledge.save(update_fields=["status", "percent_complete", "last_progress_at"])
-    bump_version(pledge)
-    return update
 
 
 @transaction.atomic
