@@ -14,11 +14,24 @@ class StatementsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from common import registry
+
+        for handler in (
+            "comment_period_opened",
+            "round_opened",
+            "round_reminded",
+            "round_answer_refused",
+            "statement_adopted",
+        ):
+            registry.event_handlers.add(f"statements.notify.{handler}")
+
         from statements.models import Comment, NoComments, Paragraph, Statement, Version
 
         # Every change is in the audit history. A statement's `version` only counts saves.
         auditlog.register(
-            Statement, exclude_fields=["version"], m2m_fields={"lead_organisations", "drafters"}
+            Statement,
+            exclude_fields=["version", "comment_last_call_for"],
+            m2m_fields={"lead_organisations", "drafters", "endorsing_organisations"},
         )
         auditlog.register(Version)
         # Paragraphs are written with bulk_create (no row each: their version's row stands for

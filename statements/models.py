@@ -105,12 +105,63 @@ class Statement(models.Model):
         blank=True,
         verbose_name=_("drafters"),
     )
+    # The language the drafters write in; the other languages are kept beside it as
+    # LanguageVersions, paragraph by paragraph under the same keys.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     comment_deadline = models.DateTimeField(_("comment deadline"), null=True, blank=True)
+    # The comment deadline the last reminder (24 hours before it) was sent for: claimed by a
+    # conditional update, so two workers cannot both send it, and an extended deadline gets its
+    # own last reminder.
+    comment_last_call_for = models.DateTimeField(null=True, blank=True, editable=False)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     public_url = models.URLField(_("public address"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adoption recorded by"),
+    )
+    # The version adopted, and the round whose answers (reservations included) are published
+    # with it; the endorsing organisations are recorded by the drafter at adoption, from that
+    # round's outcome (deemed endorsements included), and do not change afterwards.
+    adopted_version = models.ForeignKey(
+        "Version",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version adopted"),
+    )
+    adopted_round = models.ForeignKey(
+        "EndorsementRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsement round of the adoption"),
+    )
+    endorsing_organisations = models.ManyToManyField(
+        Organisation,
+        related_name="endorsed_statements",
+        blank=True,
+        verbose_name=_("endorsing organisations"),
+    )
     # Raised on every save of the statement's own fields through the services, so that two people
     # editing it cannot overwrite each other (common.versioning). The text has its own check:
     # the unique version number (services.version_save).
@@ -409,6 +460,9 @@ class EndorsementRound(models.Model):
         verbose_name=_("voided by version"),
     )
     silence_broken_at = models.DateTimeField(_("silence broken at"), null=True, blank=True)
+    # The deadline the last reminder (24 hours before it) was sent for (see
+    # Statement.comment_last_call_for).
+    last_call_for = models.DateTimeField(null=True, blank=True, editable=False)
     # The members on the day the round opened, frozen then: an organisation joining later is
     # not asked, one leaving later is still counted.
     addressed_organisations = models.ManyToManyField(
@@ -532,9 +586,84 @@ class ActingPrincipal(models.Model):
         return str(self.person)
 
 
+# --- Language versions ---------------------------------------------------------------------------
+
+
+class LanguageVersion(models.Model):
+    """The statement in another language, paragraph by paragraph under the keys of the version
+    it renders (usually the adopted one), with its own downloads and public page."""
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="language_versions",
+        verbose_name=_("statement"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    renders = models.ForeignKey(
+        Version,
+        on_delete=models.PROTECT,
+        related_name="language_versions",
+        verbose_name=_("version rendered"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["statement", "language"]
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "language"], name="one_language_version_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} ({self.language})"
+
+
+class TranslatedParagraph(models.Model):
+    language_version = models.ForeignKey(
+        LanguageVersion,
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        verbose_name=_("language version"),
+    )
+    # The key of the paragraph it translates in `language_version.renders`.
+    key = models.CharField(_("key"), max_length=KEY_LENGTH)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["language_version", "pk"]
+        verbose_name = _("translated paragraph")
+        verbose_name_plural = _("translated paragraphs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language_version", "key"], name="translated_paragraph_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 # Registered here rather than in apps.py, next to the models they record.
 auditlog.register(
-    EndorsementRound, exclude_fields=["version"], m2m_fields={"addressed_organisations"}
+    EndorsementRound,
+    exclude_fields=["version", "last_call_for"],
+    m2m_fields={"addressed_organisations"},
 )
 auditlog.register(Endorsement)
 auditlog.register(ActingPrincipal)
+auditlog.register(LanguageVersion, exclude_fields=["version"])
+auditlog.register(TranslatedParagraph)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import common.urls  # noqa: F401  # registers <id:...>, the converter of object ids
-from statements import views
+from statements import urls_final, urls_rounds, urls_text, views
 
 app_name = "statements"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("<id:pk>/proposals/", views.proposal_add, name="proposal_add"),
     path("<id:pk>/no-comments/", views.no_comments, name="no_comments"),
     path("comments/<id:pk>/answer/", views.comment_answer, name="comment_answer"),
+    # Editing the text (urls_text), endorsement rounds and the statement's life (urls_rounds),
+    # the final text: documents, language versions, public pages (urls_final).
+    *urls_text.urlpatterns,
+    *urls_rounds.urlpatterns,
+    *urls_final.urlpatterns,
 ]
