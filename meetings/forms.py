@@ -13,6 +13,7 @@ from coordination.models import ChairTerm, Organisation
 from coordination.selectors import assignable_people, chair_terms
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
 from meetings.services import AGENDA_FIELDS, MEETING_FIELDS
+from statements.models import Statement
 from workplans.models import PriorityArea, WorkItem
 from workplans.selectors import open_priority_areas
 
@@ -159,6 +160,12 @@ class AgendaItemForm(forms.ModelForm):
                 .order_by("title")
             )
             work_item.help_text = _("Open items due within a year, or overdue.")
+        statement = self.fields["statement"]
+        if isinstance(statement, forms.ModelChoiceField):
+            statement.queryset = Statement.objects.filter(withdrawn_at__isnull=True).order_by(
+                "title"
+            )
+            statement.help_text = _("The statement discussed or put to the meeting, if any.")
 
 
 class MinutesForm(forms.Form):

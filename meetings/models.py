@@ -214,6 +214,15 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         verbose_name=_("work item"),
     )
+    # Meetings link to statements, never the other way (the statement discussed or adopted).
+    statement = models.ForeignKey(
+        "statements.Statement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("statement"),
+    )
 
     class Meta:
         ordering = ["meeting", "position", "pk"]

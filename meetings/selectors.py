@@ -115,7 +115,7 @@ def meeting_detail(pk: int) -> Meeting:
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related(
-                    "presenter_organisation", "presenter", "work_item"
+                    "presenter_organisation", "presenter", "work_item", "statement"
                 ).prefetch_related(
                     Prefetch("documents", queryset=Document.objects.order_by("uploaded_at"))
                 ),

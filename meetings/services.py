@@ -59,6 +59,7 @@ AGENDA_FIELDS = (
     "duration_minutes",
     "notes",
     "work_item",
+    "statement",
 )
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,9 @@ class Statement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("statements:statement_detail", args=[self.pk])
+
     def stage_at(self, now: datetime) -> Statement.Stage:
         """The stage at `now`, from the dates recorded: withdrawal ends everything; then
         publication, adoption, a comment period still running; otherwise the text is a draft."""
@@ -201,6 +205,16 @@ class Statement(models.Model):
         if self.comment_deadline is not None and now < self.comment_deadline:
             return self.Stage.OPEN_FOR_COMMENTS
         return self.Stage.DRAFTING
+
+    @property
+    def is_published(self) -> bool:
+        """Published by today and not withdrawn, read from the statement's own fields (no
+        query): what an observer may read."""
+        return (
+            self.withdrawn_at is None
+            and self.published_on is not None
+            and self.published_on <= group_today()
+        )
 
     @property
     def stage(self) -> Statement.Stage:

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertTemplateUsed
 
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Decision, Document, Invitation, Meeting, Minutes
+from statements import services as statement_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -512,3 +513,27 @@ def test_answers_are_offered_and_taken_only_while_the_meeting_is_scheduled(
     assert Invitation.objects.get(
         meeting=meeting, organisation=focal_point.organisation
     ).response == ("no_answer")
+
+
+def test_an_agenda_item_links_to_its_statement_for_members_only(
+    client, secretariat, focal_point, observer, meeting, organisation
+):
+    statement = statement_services.statement_create(
+        actor=secretariat, title="Draft call to action", lead_organisations=[organisation]
+    )
+    services.agenda_item_add(
+        meeting=meeting, actor=secretariat, title="The call to action", statement=statement
+    )
+    services.agenda_publish(meeting=meeting, actor=secretariat)
+    client.force_login(focal_point)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert statement.get_absolute_url() in page
+    client.force_login(observer)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    # An observer may not read the draft: its title is not shown to them on the agenda.
+    assert "Draft call to action" not in response.content.decode()
+    statement.adopted_at = timezone.now()
+    statement.published_on = timezone.localdate()
+    statement.save()
+    assert statement.get_absolute_url() in client.get(meeting.get_absolute_url()).content.decode()
