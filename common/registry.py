@@ -204,6 +204,33 @@ class HandoverEntry:
     due_on: date | None = None
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """One thing a search found, as the results page lists it.
+
+    - `title` and `url` (a path in the site): what it is and where to read it;
+    - `snippet`: plain text around the match (the page escapes it), or the start of the text;
+    - `kind`: what sort of thing it is, in words ("Call to action", "Meeting");
+    - `when`: when it last changed, or the date it is about; the merged results put the newest
+      first, and those without one last.
+    """
+
+    title: str
+    url: str
+    snippet: str
+    kind: StrOrPromise
+    when: datetime | None = None
+
+
+class SearchSource(Protocol):
+    """(person, query, limit) → at most `limit` results of this app, best first, among what
+    `person` may read (the source applies its own app's rules: an observer finds only what
+    observers read). `query` is already cleaned (common.search.clean_query): stripped, at least
+    two characters, no control characters. A fixed number of queries, whatever the data."""
+
+    def __call__(self, person: Recipient, query: str, limit: int) -> list[SearchResult]: ...
+
+
 HandoverSource = Callable[[Any, Any], list[HandoverEntry]]
 """(incoming term, outgoing term or None) → what to hand over from this app, now; a fixed number
 of queries. Each app's source is named by its path, which the tasks it generates keep."""
@@ -225,9 +252,18 @@ dashboard_blocks: Registry[DashboardBlock] = Registry("dashboard blocks")
 digest_sections: Registry[DigestSection] = Registry("digest sections")
 demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 backlinks: Registry[BacklinkSource] = Registry("backlinks")
+
+
+def backlinks_to(obj: object) -> list[Backlink]:
+    """What other apps' objects say of `obj` (each source answers [] for a type not its own)."""
+    return [link for source in backlinks for link in source(obj)]
+
+
 # The functions that turn an outbox event into notifications (notifications.contract.record).
 event_handlers: Registry[Callable[..., object]] = Registry("event handlers")
 handover_sources: Registry[HandoverSource] = Registry("handover sources")
+# What the global search asks (common.search.search merges the answers).
+search_sources: Registry[SearchSource] = Registry("search sources")
 term_sections: Registry[TermSection] = Registry("chair term sections")
 email_kinds: Registry[EmailKind] = Registry("email kinds")
 send_hooks: Registry[SendHook] = Registry("send hooks")

@@ -326,6 +326,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Each notice is claimed once (coordination.services.chair_term_notices_send): hourly is
     # soon enough after the group's midnight and catches up on a missed run.
     "chair-term-notices": {"task": "coordination.tasks.chair_term_notices", "schedule": 3600},
+    # The last reminder before a comment or endorsement deadline, each claimed once
+    # (statements.reminders): every quarter of an hour, so it leaves 23¾ to 24 hours to answer.
+    "statement-last-calls": {"task": "statements.tasks.last_calls", "schedule": 900},
 }
 
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------

@@ -21,18 +21,27 @@ class PersonPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Overridden for this request only, then put back: a thread that serves (or a test that
+        # makes) the next request, or renders anything afterwards, starts from the defaults.
         user = request.user
+        zone: zoneinfo.ZoneInfo | None = None
+        language: str | None = None
         if user.is_authenticated:
             try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+                zone = zoneinfo.ZoneInfo(user.time_zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+                zone = None
             if user.language in dict(settings.LANGUAGES):
-                translation.activate(user.language)
+                language = user.language
                 request.LANGUAGE_CODE = user.language
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+        with timezone.override(zone):
+            if language is None:
+                return self.get_response(request)
+            with translation.override(language):
+                response = self.get_response(request)
+            # LocaleMiddleware, outside this one, would otherwise name the language it chose.
+            response.headers.setdefault("Content-Language", language)
+            return response
 
 
 class RequireTwoFactorMiddleware:

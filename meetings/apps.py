@@ -16,6 +16,7 @@ class MeetingsConfig(AppConfig):
             registry.digest_sections.add(f"meetings.digest.{section}")
         registry.demo_loaders.add("meetings.demo.load_meetings", order=30)
         registry.backlinks.add("meetings.selectors.work_item_origins")
+        registry.backlinks.add("meetings.selectors.statement_agenda_items")
         registry.term_sections.add("meetings.chair_terms.endorsements")
         registry.handover_sources.add("meetings.handover.meetings_to_hand_over")
         registry.event_handlers.add("meetings.notify.meeting_event")

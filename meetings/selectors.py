@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.registry import Backlink
@@ -24,6 +25,7 @@ from meetings.models import (
     MeetingQuerySet,
     Minutes,
 )
+from statements.models import Statement
 from workplans.models import WorkItem
 
 if TYPE_CHECKING:
@@ -198,6 +200,27 @@ def work_item_origins(item: object) -> list[Backlink]:
             url=action.get_absolute_url(),
         )
         for action in ActionItem.objects.select_related("meeting").filter(work_item=item)[:1]
+    ]
+
+
+def statement_agenda_items(statement: object) -> list[Backlink]:
+    """The meetings whose agenda names a statement, soonest first (common.registry.backlinks).
+    Drafts are the organisers': only scheduled meetings are named."""
+    if not isinstance(statement, Statement):
+        return []
+    return [
+        Backlink(
+            label=_("On the agenda of"),
+            text=date_format(
+                timezone.localtime(item.meeting.starts_at, item.meeting.zone), "j M Y"
+            ),
+            title=item.meeting.title,
+            url=item.get_absolute_url(),
+        )
+        for item in AgendaItem.objects.select_related("meeting")
+        .filter(statement=statement)
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .order_by("meeting__starts_at")
     ]
 
 

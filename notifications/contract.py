@@ -37,7 +37,15 @@ from notifications.services import preference_reschedule
 from notifications.tasks import queue_events, queue_sending
 from notifications.unsubscribe import unsubscribe_url
 
-__all__ = ["NothingToSend", "email", "muted", "notify", "record", "schedule_changed"]
+__all__ = [
+    "NothingToSend",
+    "delivery_states",
+    "email",
+    "muted",
+    "notify",
+    "record",
+    "schedule_changed",
+]
 
 
 def notify(
@@ -92,6 +100,20 @@ def notify(
             )
         )
     return len(_record(rows))
+
+
+def delivery_states(*, key: str, people: Iterable[int]) -> dict[int, str]:
+    """How the emails `notify` recorded under the event `key` stand for `people` (ids): person
+    id → the status of their delivery (a `Delivery.Status` value: "pending", "sending", "sent",
+    "retry", "failed", "skipped"). A person who got no email (inactive, or immediate emails off
+    for a message that is not a service one) is absent. One query, whatever the number of
+    people.
+    """
+    # The exact keys notify writes (f"{key}:{person.pk}"), read through the unique index on
+    # `key`: a prefix search could not use it on every database collation.
+    keys = {f"{key}:{pk}": pk for pk in people}
+    rows = Delivery.objects.filter(key__in=keys).values_list("key", "status")
+    return {keys[row_key]: status for row_key, status in rows}
 
 
 def email(

@@ -24,6 +24,29 @@ class StatementsConfig(AppConfig):
             "statement_adopted",
         ):
             registry.event_handlers.add(f"statements.notify.{handler}")
+        # The last reminders, 24 hours before a deadline (statements.reminders claims each).
+        registry.event_handlers.add("statements.notify.comment_last_call")
+        registry.event_handlers.add("statements.notify.round_last_call")
+        for kind in (
+            "COMMENTS_REQUESTED",
+            "COMMENTS_LAST_CALL",
+            "ENDORSEMENT_REQUESTED",
+            "ENDORSEMENT_REMINDER",
+            "ENDORSEMENT_REFUSED",
+            "STATEMENT_ADOPTED",
+        ):
+            registry.email_kinds.add(f"statements.notify.{kind}")
+        registry.digest_sections.add("statements.digest.COMMENT_DEADLINES")
+        registry.digest_sections.add("statements.digest.ENDORSEMENT_DEADLINES")
+        # What a principal's organisation is asked comes before every other block (the chairs'
+        # is 5); the drafters' statements after the meetings (20).
+        registry.dashboard_blocks.add("statements.dashboard.asked_of_my_organisation", order=1)
+        registry.dashboard_blocks.add("statements.dashboard.my_statements", order=25)
+        registry.search_sources.add("statements.search.statements")
+        registry.handover_sources.add("statements.handover.statements_in_progress")
+        # After the group (0), whose organisations and people the statements name, and after the
+        # meetings (30) and the handover the demonstration opens (40).
+        registry.demo_loaders.add("statements.demo.load_statements", order=50)
 
         from statements.models import Comment, NoComments, Paragraph, Statement, Version
 

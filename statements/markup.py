@@ -9,6 +9,7 @@ reader compares words, not tags; the documents (PDF, DOCX) read `runs`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -19,13 +20,25 @@ TAGS = frozenset({"em", "strong", "a"})
 ATTRIBUTES = {"a": frozenset({"href"})}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
+# A "<" that opens no allowed tag ("a<b", "<today>"): typed as text, and kept as text. nh3 alone
+# would take it for an unknown tag and drop it with what follows.
+_NOT_A_TAG = re.compile(rf"<(?!/?(?:{'|'.join(sorted(TAGS))})(?=[\s>/]))", re.IGNORECASE)
+
+
+def _listed_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "rel":
+        return value  # the link_rel nh3 adds itself
+    return value if attribute in ATTRIBUTES.get(tag, ()) else None
+
 
 def clean(text: str) -> str:
     """The text with only the allowed markup, runs of white space made one space."""
     cleaned = nh3.clean(
-        " ".join(text.split()),
+        _NOT_A_TAG.sub("&lt;", " ".join(text.split())),
         tags=set(TAGS),
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        # nh3 keeps some attributes on every tag ("title", "lang"): only those listed stay.
+        attribute_filter=_listed_attribute,
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -5,8 +5,8 @@ A version is never edited once saved: the next save makes the next version. A pa
 `key` from version to version while it is edited, so that what was said about it (a comment, a
 change proposal) follows it, and a diff can pair old and new text by key rather than by position.
 
-Text is plain: no markup is stored (no HTML sanitiser is among the project's dependencies), and
-every page escapes it on output (the diff in selectors.py escapes it too).
+Text carries light markup only (emphasis, strong emphasis, links), cleaned with nh3 before it is
+stored and again when shown (statements.markup); diffs and quoted passages compare its words.
 """
 
 from __future__ import annotations

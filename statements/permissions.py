@@ -105,3 +105,55 @@ def can_answer_round(user: AnyUser, organisation: Organisation, on: date) -> boo
     """Answer for `organisation` in a round: its principal or acting principal, or on their
     behalf its focal point or the secretariat. Nobody answers for another organisation."""
     return is_principal_for(user, organisation, on) or records_for_principal(user, organisation)
+
+
+# --- The final text ------------------------------------------------------------------------------
+
+
+def has_final_text(statement: Statement) -> bool:
+    """An adopted text that still stands: adopted or published, not withdrawn."""
+    return statement.adopted_version_id is not None and statement.stage in {
+        statement.Stage.ADOPTED,
+        statement.Stage.PUBLISHED,
+    }
+
+
+def is_public(statement: Statement) -> bool:
+    """Anyone, logged in or not, reads the final text and downloads it: once it is published
+    (by today, the group's date) and until it is withdrawn."""
+    return statement.adopted_version_id is not None and statement.stage == statement.Stage.PUBLISHED
+
+
+def can_download_final(user: AnyUser, statement: Statement) -> bool:
+    """Members' people download the adopted text before it is published; observers only once it
+    is (can_read_statement)."""
+    return has_final_text(statement) and can_read_statement(user, statement)
+
+
+def can_edit_language_version(user: AnyUser, statement: Statement) -> bool:
+    """Keep the French or Spanish version of the adopted text: the drafters and the secretariat
+    (the service also checks that the statement is adopted)."""
+    return can_draft(user, statement)
+
+
+# --- The rounds' boards and acting principals ----------------------------------------------------
+
+
+def can_see_rounds(user: AnyUser, statement: Statement) -> bool:
+    """Read a round's board (answers, reservations, who answered): the members' people and the
+    secretariat. Observers read only the published text."""
+    return (
+        user.is_authenticated
+        and user.role != Person.Role.OBSERVER
+        and can_read_statement(user, statement)
+    )
+
+
+def can_name_acting_principal(user: AnyUser) -> bool:
+    """Name (and end) the acting principals of an organisation: its principal."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Person.Role.PRINCIPAL
+        and user.organisation_id is not None
+    )

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from coordination.models import Person
-from statements.models import Comment, Paragraph, Statement, Version
+from coordination.models import Organisation, Person
+from statements import markup
+from statements.models import Comment, NoComments, Paragraph, Statement, Version
 
 if TYPE_CHECKING:
     from coordination.permissions import AnyUser
@@ -153,9 +154,12 @@ class DiffRow:
     change: Change
     kind: str
     old_kind: str
+    # The stored texts (with their markup); `html` compares their words (markup.plain).
     old_text: str
     new_text: str
     html: SafeString
+    # The words are the same; only emphasis or a link changed (nothing in `html` is marked).
+    markup_only: bool = False
 
 
 # Words, runs of punctuation, runs of space: a changed comma does not mark its whole word.
@@ -175,8 +179,11 @@ def _deleted(text: str) -> str:
 
 
 def word_diff(old: str, new: str) -> SafeString:
-    """`new`, with the words taken out of `old` in <del> and those put in in <ins>."""
-    before, after = _TOKENS.findall(old), _TOKENS.findall(new)
+    """`new`, with the words taken out of `old` in <del> and those put in in <ins>.
+
+    Both are stored paragraph texts: their words are compared (markup.plain), never their tags,
+    so an added emphasis is not a changed word and a tag never reaches the page unescaped."""
+    before, after = _TOKENS.findall(markup.plain(old)), _TOKENS.findall(markup.plain(new))
     parts: list[str] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -222,22 +229,49 @@ def diff(version_a: Version, version_b: Version) -> list[DiffRow]:
     paragraphs when there are some: two queries at most."""
     if version_a.statement_id != version_b.statement_id:
         raise ValueError("Only versions of the same statement can be compared.")
+    return _diff_paragraphs(list(version_a.paragraphs.all()), list(version_b.paragraphs.all()))
+
+
+def _diff_paragraphs(
+    old_paragraphs: list[Paragraph], new_paragraphs: list[Paragraph]
+) -> list[DiffRow]:
     rows = []
-    for old, new in _in_order(list(version_a.paragraphs.all()), list(version_b.paragraphs.all())):
+    for old, new in _in_order(old_paragraphs, new_paragraphs):
         if old is not None and new is not None:
             if old.text == new.text and old.kind == new.kind:
-                rows.append(_row(new.key, Change.UNCHANGED, old, new, escape(new.text)))
+                html = escape(markup.plain(new.text))
+                rows.append(_row(new.key, Change.UNCHANGED, old, new, html))
             else:
-                rows.append(_row(new.key, Change.CHANGED, old, new, word_diff(old.text, new.text)))
+                rows.append(
+                    _row(
+                        new.key,
+                        Change.CHANGED,
+                        old,
+                        new,
+                        word_diff(old.text, new.text),
+                        markup_only=old.kind == new.kind
+                        and markup.plain(old.text) == markup.plain(new.text),
+                    )
+                )
         elif new is not None:
             # _inserted and _deleted escape the text they mark.
-            rows.append(_row(new.key, Change.ADDED, new, new, mark_safe(_inserted(new.text))))
+            html = mark_safe(_inserted(markup.plain(new.text)))
+            rows.append(_row(new.key, Change.ADDED, new, new, html))
         elif old is not None:
-            rows.append(_row(old.key, Change.REMOVED, old, old, mark_safe(_deleted(old.text))))
+            html = mark_safe(_deleted(markup.plain(old.text)))
+            rows.append(_row(old.key, Change.REMOVED, old, old, html))
     return rows
 
 
-def _row(key: str, change: Change, old: Paragraph, new: Paragraph, html: SafeString) -> DiffRow:
+def _row(
+    key: str,
+    change: Change,
+    old: Paragraph,
+    new: Paragraph,
+    html: SafeString,
+    *,
+    markup_only: bool = False,
+) -> DiffRow:
     return DiffRow(
         key=key,
         change=change,
@@ -246,9 +280,112 @@ def _row(key: str, change: Change, old: Paragraph, new: Paragraph, html: SafeStr
         old_text=old.text if change is not Change.ADDED else "",
         new_text=new.text if change is not Change.REMOVED else "",
         html=html,
+        markup_only=markup_only,
     )
 
 
 def versions_of(statement: Statement) -> QuerySet[Version]:
     """The versions, oldest first, with who saved them (for a version list)."""
     return Version.objects.filter(statement=statement).select_related("created_by")
+
+
+# --- Who has commented ---------------------------------------------------------------------------
+
+
+class Response(StrEnum):
+    """What an organisation has said in the consultation so far."""
+
+    COMMENTED = "commented"
+    NO_COMMENTS = "no_comments"
+    NOTHING_YET = "nothing_yet"
+
+
+@dataclass(frozen=True)
+class OrganisationResponse:
+    organisation: Organisation
+    is_lead: bool
+    # Comments and change proposals on any version: they follow their paragraph into later ones.
+    comments: int
+    # The latest version on which the organisation said "no comments", if it did.
+    no_comments_on: int | None
+
+    @property
+    def response(self) -> Response:
+        if self.comments:
+            return Response.COMMENTED
+        if self.no_comments_on is not None:
+            return Response.NO_COMMENTS
+        return Response.NOTHING_YET
+
+
+@dataclass(frozen=True)
+class CommentResponses:
+    """Every current member organisation's response, and how many gave each."""
+
+    rows: list[OrganisationResponse]
+
+    def _count(self, response: Response) -> int:
+        return sum(row.response is response for row in self.rows)
+
+    @property
+    def commented(self) -> int:
+        return self._count(Response.COMMENTED)
+
+    @property
+    def no_comments(self) -> int:
+        return self._count(Response.NO_COMMENTS)
+
+    @property
+    def nothing_yet(self) -> int:
+        return self._count(Response.NOTHING_YET)
+
+
+def comment_responses(statement: Statement) -> CommentResponses:
+    """Each current member organisation, by acronym, with what it has said on the statement: its
+    number of comments and proposals, and the latest version it had "no comments" on. Three
+    queries whatever the number of organisations (the statement's lead organisations use the
+    prefetch when there is one)."""
+    comments = dict(
+        Comment.objects.filter(statement=statement)
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+    )
+    declared = dict(
+        NoComments.objects.filter(statement=statement)
+        .values("organisation_id")
+        .annotate(latest=Max("version__number"))
+        .values_list("organisation_id", "latest")
+    )
+    leads = {organisation.pk for organisation in statement.lead_organisations.all()}
+    return CommentResponses(
+        rows=[
+            OrganisationResponse(
+                organisation=organisation,
+                is_lead=organisation.pk in leads,
+                comments=comments.get(organisation.pk, 0),
+                no_comments_on=declared.get(organisation.pk),
+            )
+            for organisation in Organisation.objects.current().order_by("acronym", "name")
+        ]
+    )
+
+
+# --- Editing the text ----------------------------------------------------------------------------
+
+
+def version_numbered(statement: Statement, number: int) -> Version | None:
+    """One version with its paragraphs (None if the statement has no such number)."""
+    return (
+        Version.objects.filter(statement=statement, number=number)
+        .select_related("created_by")
+        .prefetch_related("paragraphs")
+        .first()
+    )
+
+
+def changes_since(base: Version | None, latest: Version) -> list[DiffRow]:
+    """What changed in `latest` since `base`, as `diff` tells it; every paragraph is added when
+    there was no text to start from (`base` None). Two queries at most."""
+    old = list(base.paragraphs.all()) if base is not None else []
+    return _diff_paragraphs(old, list(latest.paragraphs.all()))

@@ -23,7 +23,8 @@ from common.audit import acting_as
 from common.permissions import require
 from common.versioning import ConflictError
 from coordination.models import Organisation, Person
-from statements import permissions, rounds
+from notifications import contract
+from statements import markup, notify, permissions, rounds
 from statements.models import (
     Comment,
     NoComments,
@@ -41,9 +42,18 @@ ParagraphInput = tuple[str | None, str, str]
 _Cleaned = tuple[str, str, str]
 
 
-def _plain(text: str) -> str:
-    """Paragraph text is plain and on one line: runs of spaces and line breaks become one space,
-    so that a diff shows changed words, not changed whitespace."""
+def _clean_markup(text: str) -> str:
+    """Paragraph text as stored: the light markup of statements.markup (emphasis, strong
+    emphasis, links) and nothing else, on one line, so that a diff shows changed words, not
+    changed whitespace. A "<" that opens no allowed tag stays text instead of being taken for
+    an unknown tag and dropped with what follows it: nothing typed is lost. Text with no word
+    in it ("<em></em>") is empty."""
+    cleaned = markup.clean(text)
+    return cleaned if markup.plain(cleaned).strip() else ""
+
+
+def _words(text: str) -> str:
+    """The words of a text, on one line (what a quoted passage is compared with)."""
     return " ".join(text.split())
 
 
@@ -136,6 +146,14 @@ def statement_create(
                 paragraphs=_clean_paragraphs(paragraphs, known_keys=set()),
                 note=note,
             )
+    if comment_deadline is not None:
+        # Starting with a comment deadline opens the comment period: the members are asked now,
+        # as when a drafter opens it later (lifecycle.comment_period_open).
+        contract.record(
+            notify.comment_period_opened,
+            statement_id=statement.pk,
+            deadline=comment_deadline.isoformat(),
+        )
     return statement
 
 
@@ -155,7 +173,7 @@ def _clean_paragraphs(
     cleaned: list[_Cleaned] = []
     seen: set[str] = set()
     for position, (key, kind, text) in enumerate(paragraphs, start=1):
-        plain = _plain(text)
+        stored = _clean_markup(text)
         if kind not in Paragraph.Kind.values:
             errors.append(
                 ValidationError(
@@ -163,7 +181,7 @@ def _clean_paragraphs(
                     % {"position": position, "kind": kind}
                 )
             )
-        if not plain:
+        if not stored:
             errors.append(
                 ValidationError(
                     _("Paragraph %(position)s is empty: remove it or give it text.")
@@ -191,7 +209,7 @@ def _clean_paragraphs(
                 )
             )
         seen.add(key)
-        cleaned.append((key, kind, plain))
+        cleaned.append((key, kind, stored))
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -334,8 +352,9 @@ def _comment_create(
             raise ValidationError(
                 {"proposed_text": _("The proposed text is the paragraph's text as it stands.")}
             )
-    quoted = _plain(quoted_passage)
-    if quoted and quoted not in paragraph_text:
+    # A quote is plain text, compared with the paragraph's words: its markup is no part of it.
+    quoted = _words(quoted_passage)
+    if quoted and quoted not in _words(markup.plain(paragraph_text)):
         raise ValidationError(
             {"quoted_passage": _("The quoted passage is not in the paragraph's text.")}
         )
@@ -404,7 +423,7 @@ def change_proposal_add(
         paragraph_key=paragraph_key,
         text=text,
         quoted_passage=quoted_passage,
-        proposed_text=_plain(proposed_text),
+        proposed_text=_clean_markup(proposed_text),
     )
 
 

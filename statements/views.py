@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import registry
 from common.editing import (
     AlreadySubmitted,
     already_submitted,
@@ -149,6 +150,7 @@ def statement_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResp
         if version is not None
         else []
     )
+    can_draft = permissions.can_draft(request.user, statement)
     return render(
         request,
         "statements/statement_detail.html",
@@ -159,8 +161,12 @@ def statement_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResp
             # Comments whose paragraph was removed from the text since.
             "orphans": [row for row in rows if row.comment.paragraph_key not in current_keys],
             "versions": _with_previous(list(selectors.versions_of(statement))),
+            # The meetings whose agenda names it (meetings link here; nothing links back).
+            "backlinks": registry.backlinks_to(statement),
             "can_comment": can_comment,
-            "can_draft": permissions.can_draft(request.user, statement),
+            "can_draft": can_draft,
+            # Who has commented, for the drafters: each member organisation, at a glance.
+            "responses": selectors.comment_responses(statement) if can_draft else None,
             "answer_statuses": AnswerForm.base_fields["status"].choices,  # type: ignore[attr-defined]
             "declared": declared,
             "my_declaration": any(
@@ -172,7 +178,8 @@ def statement_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResp
 
 def _with_previous(versions: list[Version]) -> list[tuple[Version, Version | None]]:
     """Each version with the one before it (for a "compare" link)."""
-    return list(zip(versions, [None, *versions[:-1]], strict=True))
+    previous: list[Version | None] = [None, *versions[:-1]] if versions else []
+    return list(zip(versions, previous, strict=True))
 
 
 def version_diff(request: AuthenticatedRequest[Person], pk: int, a: int, b: int) -> HttpResponse:

@@ -466,6 +466,13 @@ NOT_OFFERED = {
     # that handover, so the walk sees the handover's own pages instead
     # (tests/coordination/test_handovers.py opens one, with each role).
     "coordination:handover_open": "the demonstration's handover is open already",
+    # A round's board offers these buttons only in states the demonstration's open round is not
+    # in (tests/statements/test_round_views.py reaches each): closing, once every organisation
+    # has answered or the deadline has passed; asking for explicit answers, once an objection
+    # broke the silence; ending an acting principal's period, once a principal named one.
+    "statements:round_close": "the demonstration's open round is still waiting for answers",
+    "statements:round_explicit": "no objection has broken the demonstration round's silence",
+    "statements:acting_principal_end": "no principal of the demonstration named an acting one",
 }
 
 

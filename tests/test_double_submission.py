@@ -22,6 +22,7 @@ from common.models import Submission
 from coordination.demo import load_everything
 from coordination.models import Organisation, Person
 from meetings.models import ActionItem, Meeting
+from statements.models import EndorsementRound, Statement
 from tests.test_bad_input import Form, PageReader, snapshot, snapshot_sql
 from workplans.models import PriorityArea, WorkItem, WorkPlan
 
@@ -90,6 +91,12 @@ def creating_forms(world: dict[str, Any]) -> list[tuple[str, str, str, dict[str,
     lead = {"lead_organisation": str(organisation.pk)}
     pdf = lambda: SimpleUploadedFile("note.pdf", b"%PDF-1.4", content_type="application/pdf")  # noqa: E731
     meeting_page = meeting.get_absolute_url()
+    draft = Statement.objects.filter(adopted_at__isnull=True, withdrawn_at__isnull=True).first()
+    round = EndorsementRound.objects.filter(closed_at__isnull=True).first()
+    assert draft and round
+    answer_page = (
+        reverse("statements:round_answer", args=[round.pk]) + f"?organisation={organisation.pk}"
+    )
     return [
         (
             "organisation",
@@ -183,6 +190,29 @@ def creating_forms(world: dict[str, Any]) -> list[tuple[str, str, str, dict[str,
             meeting_page,
             reverse("meetings:action_to_work_item", args=[action.pk]),
             {},
+        ),
+        (
+            "statement",
+            reverse("statements:statement_create"),
+            reverse("statements:statement_create"),
+            {
+                "title": "A statement sent twice",
+                "lead_organisations": [str(organisation.pk)],
+                "comment_deadline": "",
+                "text": "One paragraph.",
+            },
+        ),
+        (
+            "version of a statement",
+            reverse("statements:version_edit", args=[draft.pk]),
+            reverse("statements:version_edit", args=[draft.pk]),
+            {"p-0-text": "A first paragraph sent twice."},
+        ),
+        (
+            "answer in an endorsement round",
+            answer_page,
+            answer_page,
+            {"answer": "endorse", "text": ""},
         ),
     ]
 

@@ -39,6 +39,8 @@ EMAIL_MODULES = (
     "meetings/digest.py",
     "workplans/notify.py",
     "workplans/digest.py",
+    "statements/notify.py",
+    "statements/digest.py",
     "notifications/news.py",
     "notifications/forms.py",
 )

@@ -175,7 +175,7 @@ def open_priority_areas() -> QuerySet[PriorityArea]:
 
 def backlinks(item: WorkItem) -> list[Backlink]:
     """What other apps' objects say of the item (common.registry.backlinks)."""
-    return [link for source in registry.backlinks for link in source(item)]
+    return registry.backlinks_to(item)
 
 
 # --- The dashboard -------------------------------------------------------------------------------

@@ -47,10 +47,12 @@ def test_each_app_contributes_through_the_registries():
         "actions",
         "news",
         "handover",
+        "statement_comments",
+        "statement_endorsements",
     }
     loaders = [loader.__module__ for loader in registry.demo_loaders]
     assert loaders[0] == "coordination.demo"  # the group first: the others refer to it
-    assert {"workplans.demo", "meetings.demo"} <= set(loaders)
+    assert {"workplans.demo", "meetings.demo", "statements.demo"} <= set(loaders)
     assert {kind.code for kind in registry.email_kinds} >= {"invitation", "item_assigned"}
 
 

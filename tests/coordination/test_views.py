@@ -573,3 +573,17 @@ def test_organisation_page_queries_do_not_grow_with_people(client, focal_point, 
     with CaptureQueriesContext(connection) as large:
         client.get(organisation.get_absolute_url())
     assert len(large) == len(small)
+
+
+def test_a_persons_language_and_time_zone_last_for_their_request_only(client, focal_point):
+    from django.utils import timezone, translation
+
+    focal_point.language = "fr"
+    focal_point.time_zone = "America/New_York"
+    focal_point.save()
+    client.force_login(focal_point)
+    response = client.get("/")
+    assert response["Content-Language"] == "fr"
+    # What runs next in this thread (another request, a rendering, a task) starts afresh.
+    assert translation.get_language() == "en"
+    assert timezone.get_current_timezone_name() == "UTC"

@@ -537,3 +537,21 @@ def test_an_agenda_item_links_to_its_statement_for_members_only(
     statement.published_on = timezone.localdate()
     statement.save()
     assert statement.get_absolute_url() in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_the_statement_page_names_the_meetings_whose_agenda_has_it(
+    client, secretariat, focal_point, meeting, organisation
+):
+    statement = statement_services.statement_create(
+        actor=secretariat, title="Joint statement", lead_organisations=[organisation]
+    )
+    item = services.agenda_item_add(
+        meeting=meeting, actor=secretariat, title="The joint statement", statement=statement
+    )
+    client.force_login(focal_point)
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert "On the agenda of" in page and item.get_absolute_url() in page
+    # A draft meeting is its organisers' alone: the statement page does not name it.
+    meeting.status = Meeting.Status.DRAFT
+    meeting.save()
+    assert "On the agenda of" not in client.get(statement.get_absolute_url()).content.decode()

@@ -48,7 +48,17 @@ def test_a_kind_added_later_reaches_the_roles_that_have_it_unless_switched_off(
     # As if chosen before the kind existed.
     Preference.objects.filter(pk=chose_before.pk).update(
         kinds=["meetings"],
-        kinds_known=["work_items", "meetings", "rsvps", "minutes", "actions", "news", "handover"],
+        kinds_known=[
+            "work_items",
+            "meetings",
+            "rsvps",
+            "minutes",
+            "actions",
+            "news",
+            "handover",
+            "statement_comments",
+            "statement_endorsements",
+        ],
     )
     chose_before.refresh_from_db()
     assert services.wanted_kinds(chose_before, focal_point.role) == {"meetings", "later"}

@@ -392,3 +392,13 @@ def test_the_detail_queries_do_not_grow_with_the_comments(
     _comment_from_new_members(statement, 12, 2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(detail(statement)).status_code == 200
+
+
+def test_a_statement_started_without_text_has_a_page(client, secretariat, organisation):
+    statement = services.statement_create(
+        actor=secretariat, title="Started empty", lead_organisations=[organisation]
+    )
+    client.force_login(secretariat)
+    response = client.get(statement.get_absolute_url())
+    assert response.status_code == 200
+    assert "No text has been saved yet." in response.content.decode()
