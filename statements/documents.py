@@ -26,9 +26,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
-from xhtml2pdf import pisa
-from xhtml2pdf.default import DEFAULT_CSS
 
+from common import exports
 from common.dates import group_time_zone
 from coordination.models import Organisation
 from statements import markup
@@ -239,26 +238,11 @@ a { color: #0b4f8a; text-decoration: underline; }
 """
 
 
-def _no_resources(uri: str, rel: str) -> str:
-    """Fetch nothing while rendering: a link in the text is a link, never a download."""
-    return ""
-
-
 def pdf_of(final: FinalText) -> bytes:
     html = render_to_string(
         "statements/document_pdf.html", {"final": final, "GROUP_NAME": settings.GROUP_NAME}
     )
-    pdf = BytesIO()
-    result = pisa.CreatePDF(
-        html,
-        dest=pdf,
-        encoding="utf-8",
-        default_css=DEFAULT_CSS + PDF_CSS,
-        link_callback=_no_resources,
-    )
-    if result.err:
-        raise RuntimeError(f"The PDF could not be made ({result.err} errors)")
-    return pdf.getvalue()
+    return exports.html_to_pdf(html, css=PDF_CSS)
 
 
 def statement_pdf(statement: Statement, language: str) -> bytes:

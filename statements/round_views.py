@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
@@ -24,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common import reminders
+from common import exports, reminders
 from common.confirm import confirmation, confirmed
 from common.dates import group_time_zone, group_today
 from common.editing import (
@@ -56,15 +55,6 @@ from statements.rounds import ENDORSING, Result
 from statements.selectors import latest_version
 
 T = TypeVar("T")
-
-# The formats a board exports to, with the content type each is served as.
-EXPORT_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# A spreadsheet takes a cell starting with one of these for a formula: a reservation reading
-# "=HYPERLINK(...)" is exported as text, with a leading quote (as the work plans' exports do).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _detail_url(statement_id: int, anchor: str = "round") -> str:
@@ -331,12 +321,6 @@ def round_board(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     )
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def _how(row: rounds.BoardRow) -> str:
     endorsement = row.endorsement
     if endorsement is None:
@@ -360,7 +344,7 @@ DELIVERY_LABELS = {
 
 def round_export(request: AuthenticatedRequest[Person], pk: int, fmt: str) -> HttpResponse:
     """The board (as filtered) as CSV or XLSX, written by tablib as the work plans' exports are."""
-    if fmt not in EXPORT_CONTENT_TYPES:
+    if fmt not in exports.SPREADSHEET_TYPES:
         raise Http404
     round = _round(request, pk)
     _board, rows, _form = _filtered_board(request, round)
@@ -375,34 +359,29 @@ def round_export(request: AuthenticatedRequest[Person], pk: int, fmt: str) -> Ht
         _("Answered at (%(zone)s)") % {"zone": zone.key},
         _("Request"),
     ]
-    dataset = tablib.Dataset(headers=headers, title=str(_("Endorsement round"))[:31])
-    for row in rows:
-        endorsement = row.endorsement
-        dataset.append(
-            [
-                _cell(value)
-                for value in (
-                    row.organisation.acronym,
-                    row.organisation.name,
-                    str(row.result.label),
-                    endorsement.text if endorsement else "",
-                    str(endorsement.answered_by) if endorsement else "",
-                    _how(row),
-                    timezone.localtime(endorsement.answered_at, timezone=zone)
-                    .replace(tzinfo=None)
-                    .isoformat(timespec="minutes")
-                    if endorsement
-                    else "",
-                    str(DELIVERY_LABELS.get(row.delivery, "")),
-                )
-            ]
+    table = (
+        (
+            row.organisation.acronym,
+            row.organisation.name,
+            str(row.result.label),
+            row.endorsement.text if row.endorsement else "",
+            str(row.endorsement.answered_by) if row.endorsement else "",
+            _how(row),
+            timezone.localtime(row.endorsement.answered_at, timezone=zone)
+            .replace(tzinfo=None)
+            .isoformat(timespec="minutes")
+            if row.endorsement
+            else "",
+            str(DELIVERY_LABELS.get(row.delivery, "")),
         )
-    response = HttpResponse(dataset.export(fmt), content_type=EXPORT_CONTENT_TYPES[fmt])
-    opened = timezone.localdate(round.opened_at, timezone=zone).isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="endorsement-round-{round.pk}-{opened}.{fmt}"'
+        for row in rows
     )
-    return response
+    opened = timezone.localdate(round.opened_at, timezone=zone).isoformat()
+    return exports.spreadsheet_response(
+        exports.dataset(headers, table, title=str(_("Endorsement round"))),
+        fmt,
+        f"endorsement-round-{round.pk}-{opened}",
+    )
 
 
 # --- Acting on a round ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import exports
 from common.audit import describe_changes
 from common.dates import group_today
 from common.editing import (
@@ -32,7 +33,7 @@ from common.http import AuthenticatedRequest
 from common.permissions import require
 from coordination.models import ChairTerm, Organisation, Person
 from workplans import permissions, selectors, services
-from workplans.exports import EXPORT_CONTENT_TYPES, html_to_pdf, items_dataset
+from workplans.exports import items_dataset
 from workplans.filters import WorkItemFilter
 from workplans.forms import (
     MilestoneForm,
@@ -163,13 +164,12 @@ def item_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
 
 
 def item_export(request: AuthenticatedRequest[Person], fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_CONTENT_TYPES:
-        raise Http404
-    dataset = items_dataset(_filtered_items(request).qs)
-    response = HttpResponse(dataset.export(fmt), content_type=EXPORT_CONTENT_TYPES[fmt])
+    if fmt not in exports.SPREADSHEET_TYPES:
+        raise Http404  # before the query: an unknown format reads nothing
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="work-items-{stamp}.{fmt}"'
-    return response
+    return exports.spreadsheet_response(
+        items_dataset(_filtered_items(request).qs), fmt, f"work-items-{stamp}"
+    )
 
 
 def item_create(request: AuthenticatedRequest[Person], plan_pk: int) -> HttpResponse:
@@ -337,7 +337,7 @@ def report(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -> Ht
 def report_pdf(request: AuthenticatedRequest[Person], plan_pk: int, year: int) -> HttpResponse:
     context = _report_context(plan_pk, year)
     html = render_to_string("workplans/report_pdf.html", context, request=request)
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response = HttpResponse(exports.html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
     return response
 

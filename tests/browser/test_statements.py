@@ -5,7 +5,6 @@ downloaded and read back."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
@@ -142,7 +141,7 @@ def test_a_statement_from_first_draft_to_adopted_documents(page):
     page.goto(statement.get_absolute_url())
     with page.expect_download() as pdf_download:
         page.locator("#final").get_by_role("link", name=re.compile("^PDF")).first.click()
-    pdf = PdfReader(io.BytesIO(open(pdf_download.value.path(), "rb").read()))
+    pdf = PdfReader(pdf_download.value.path())
     pdf_text = " ".join(p.extract_text() for p in pdf.pages)
     with page.expect_download() as docx_download:
         page.locator("#final").get_by_role("link", name=re.compile("^DOCX")).first.click()

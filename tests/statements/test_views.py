@@ -402,3 +402,45 @@ def test_a_statement_started_without_text_has_a_page(client, secretariat, organi
     response = client.get(statement.get_absolute_url())
     assert response.status_code == 200
     assert "No text has been saved yet." in response.content.decode()
+
+
+def _grow(statement: Statement, drafter: Person, count: int, start: int) -> None:
+    """`count` more versions, members who comment, and (re)open a round they all answer."""
+    from statements import rounds
+
+    for number in range(start, start + count):
+        version = latest(statement)
+        services.version_save(
+            statement=statement,
+            actor=drafter,
+            based_on=version.number,
+            paragraphs=[(p.key, p.kind, f"{p.text} ({number})") for p in version.paragraphs.all()],
+        )
+    _comment_from_new_members(statement, count, start + 100)
+    opened = rounds.round_open(
+        statement=statement,
+        version=latest(statement),
+        actor=drafter,
+        procedure="explicit",
+        deadline=timezone.now() + timedelta(days=3),
+    )
+    for organisation in opened.round.addressed_organisations.all()[: count + 1]:
+        principal = factories.PrincipalFactory(
+            organisation=organisation, email=f"head.{organisation.pk}.{start}@example.org"
+        )
+        rounds.round_answer(
+            round=opened.round, organisation=organisation, actor=principal, answer="endorse"
+        )
+
+
+def test_the_statement_page_does_not_grow_with_versions_organisations_and_answers(
+    client, statement, focal_point, django_assert_max_num_queries
+):
+    client.force_login(focal_point)
+    _grow(statement, focal_point, 2, 0)
+    with django_assert_max_num_queries(60) as few:
+        assert client.get(detail(statement)).status_code == 200
+    # A new version voids the open round: the page then shows the new round and the old one.
+    _grow(statement, focal_point, 10, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(detail(statement)).status_code == 200
