@@ -425,8 +425,11 @@ def _grow(statement: Statement, drafter: Person, count: int, start: int) -> None
         deadline=timezone.now() + timedelta(days=3),
     )
     for organisation in opened.round.addressed_organisations.all()[: count + 1]:
-        principal = factories.PrincipalFactory(
-            organisation=organisation, email=f"head.{organisation.pk}.{start}@example.org"
+        principal = cast(
+            Person,
+            factories.PrincipalFactory(
+                organisation=organisation, email=f"head.{organisation.pk}.{start}@example.org"
+            ),
         )
         rounds.round_answer(
             round=opened.round, organisation=organisation, actor=principal, answer="endorse"
