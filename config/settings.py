@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_countries",
     "allauth",
     "allauth.account",
     "allauth.mfa",

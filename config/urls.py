@@ -21,6 +21,7 @@ urlpatterns = [
     path("workplans/", include("workplans.urls")),
     path("meetings/", include("meetings.urls")),
     path("statements/", include("statements.urls")),
+    path("mapping/", include("mapping.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("coordination.urls")),
 ]

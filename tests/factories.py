@@ -244,3 +244,48 @@ class ActingPrincipalFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
     starts_on = date(2026, 6, 1)
     ends_on = date(2026, 6, 7)
+
+
+# --- The mapping resource ------------------------------------------------------------------------
+
+
+class TermFactory(DjangoModelFactory):
+    class Meta:
+        model = "mapping.Term"
+        django_get_or_create = ["taxonomy", "code"]
+
+    taxonomy = "form"
+    code = factory.Sequence(lambda n: f"term-{n}")
+    label_en = factory.LazyAttribute(lambda t: t.code.replace("-", " ").capitalize())
+
+
+class ProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = "mapping.Profile"
+        django_get_or_create = ["organisation"]
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class RevisionFactory(DjangoModelFactory):
+    """A draft revision (pass state="published" and set profile.published for a published one)."""
+
+    class Meta:
+        model = "mapping.Revision"
+
+    profile = factory.SubFactory(ProfileFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    mandate = "To prevent and combat trafficking in persons."
+    expertise = "Research, capacity building."
+
+
+def published_profile(organisation: Organisation, **fields: object):  # type: ignore[no-untyped-def]
+    """A profile of `organisation` with a published revision carrying `fields`."""
+    from mapping.models import Revision
+
+    profile = ProfileFactory(organisation=organisation)
+    revision = RevisionFactory(profile=profile, state=Revision.State.PUBLISHED, **fields)
+    profile.published = revision
+    profile.published_at = timezone.now()
+    profile.save()
+    return revision
