@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import factory
 from allauth.account.models import EmailAddress
@@ -8,6 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coordination.models import ChairTerm, Organisation, Person
+from mapping.models import Profile, Revision
 
 PASSWORD = "a-long-test-password"
 
@@ -279,12 +281,12 @@ class RevisionFactory(DjangoModelFactory):
     expertise = "Research, capacity building."
 
 
-def published_profile(organisation: Organisation, **fields: object):  # type: ignore[no-untyped-def]
+def published_profile(organisation: Organisation, **fields: object) -> Revision:
     """A profile of `organisation` with a published revision carrying `fields`."""
-    from mapping.models import Revision
-
-    profile = ProfileFactory(organisation=organisation)
-    revision = RevisionFactory(profile=profile, state=Revision.State.PUBLISHED, **fields)
+    profile = cast(Profile, ProfileFactory(organisation=organisation))
+    revision = cast(
+        Revision, RevisionFactory(profile=profile, state=Revision.State.PUBLISHED, **fields)
+    )
     profile.published = revision
     profile.published_at = timezone.now()
     profile.save()
