@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from common.forms import VersionedModelForm
 from common.models import Submission
 from common.versioning import ConflictError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 def apply_errors(form: BaseForm, error: ValidationError) -> None:
@@ -196,6 +199,37 @@ def submit_form(
             messages.success(request, message)
             return redirect(success_url or saved.get_absolute_url())  # type: ignore[attr-defined]
     return render(request, template, {**context, "form": form})
+
+
+def form_errors(form: BaseForm) -> str:
+    """A form's errors on one line, for a message on the page the form was posted from."""
+    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def act_once(
+    request: HttpRequest,
+    action: Callable[[], object],
+    *,
+    back: str,
+    done: StrOrPromise,
+    conflict: StrOrPromise,
+) -> HttpResponse:
+    """A button or small form posted from a page: run its service once per rendered form (a
+    double click does it once) and go back to the page, where a refusal is a message: the
+    service's reasons, or `conflict` when someone else changed the object meanwhile."""
+    if repeated := previous_submission(request):
+        return already_submitted(request, repeated, back)
+    try:
+        once(request, action, url=lambda _saved: back)
+    except AlreadySubmitted as repeated:
+        return already_submitted(request, repeated, back)
+    except ConflictError:
+        messages.error(request, conflict)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(back)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

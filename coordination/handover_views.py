@@ -24,6 +24,7 @@ from common.confirm import confirmation, confirmed
 from common.dates import group_today
 from common.editing import (
     AlreadySubmitted,
+    form_errors,
     once,
     previous_submission,
     versioned_edit,
@@ -84,10 +85,6 @@ def _task_form_class(
             self.fields["owner"].queryset = people  # type: ignore[attr-defined]
 
     return TaskForm
-
-
-def _errors(form: forms.BaseForm) -> str:
-    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 def _handover(request: AuthenticatedRequest[Person], pk: int) -> tuple[ChairTerm, Handover | None]:
@@ -236,7 +233,7 @@ def _submit_once(
         messages.info(request, _("This was saved already: the form was sent twice."))
         return redirect(repeated.url or back)
     if not form.is_valid():
-        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": form_errors(form)})
         return redirect(back)
     try:
         once(request, lambda: run(form.cleaned_data), url=lambda _saved: back)

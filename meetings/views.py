@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from common.editing import (
     AlreadySubmitted,
     apply_errors,
+    form_errors,
     once,
     posted,
     previous_submission,
@@ -95,10 +96,6 @@ def _managed_part(request: AuthenticatedRequest[Person], model: type[Part], pk: 
     return part
 
 
-def _errors(form: BaseForm) -> str:
-    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(meeting.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
@@ -120,7 +117,7 @@ def _submit(
     if not form.is_valid():
         invalid = str(invalid)
         messages.error(
-            request, invalid % {"errors": _errors(form)} if "%(errors)s" in invalid else invalid
+            request, invalid % {"errors": form_errors(form)} if "%(errors)s" in invalid else invalid
         )
         return _back(meeting, anchor)
     back = meeting.get_absolute_url() + (f"#{anchor}" if anchor else "")

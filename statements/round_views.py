@@ -28,6 +28,7 @@ from common.confirm import confirmation, confirmed
 from common.dates import group_time_zone, group_today
 from common.editing import (
     AlreadySubmitted,
+    act_once,
     already_submitted,
     apply_errors,
     once,
@@ -98,21 +99,15 @@ def _act(
     back: str,
     done: str,
 ) -> HttpResponse:
-    """Run a service for a button, once per rendered form; a refusal becomes a message on the
-    page the button was on."""
-    if repeated := previous_submission(request):
-        return already_submitted(request, repeated, back)
-    try:
-        once(request, action, url=lambda _saved: back)
-    except AlreadySubmitted as repeated:
-        return already_submitted(request, repeated, back)
-    except ConflictError:
-        messages.error(request, _("Someone else changed this meanwhile; here it is as it stands."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    """A button of a round's or a statement's page, run once; a refusal becomes a message on
+    the page the button was on."""
+    return act_once(
+        request,
+        action,
+        back=back,
+        done=done,
+        conflict=_("Someone else changed this meanwhile; here it is as it stands."),
+    )
 
 
 def _submit(

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +17,10 @@ from django.views.decorators.http import require_POST
 from common import registry
 from common.editing import (
     AlreadySubmitted,
+    act_once,
     already_submitted,
     apply_errors,
+    form_errors,
     once,
     posted,
     previous_submission,
@@ -51,10 +52,6 @@ def _readable(request: AuthenticatedRequest[Person], pk: int) -> Statement:
     return statement
 
 
-def _errors(form: BaseForm) -> str:
-    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 def _run(
     request: AuthenticatedRequest[Person],
     action: Callable[[], object],
@@ -62,21 +59,14 @@ def _run(
     back: str,
     done: str,
 ) -> HttpResponse:
-    """Run a service for a form of the statement page, once per rendered form; a refusal
-    becomes a message there."""
-    if repeated := previous_submission(request):
-        return already_submitted(request, repeated, back)
-    try:
-        once(request, action, url=lambda _saved: back)
-    except AlreadySubmitted as repeated:
-        return already_submitted(request, repeated, back)
-    except ConflictError:
-        messages.error(request, _("The text changed since you opened it; reload."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    """A form of the statement page, run once; a refusal becomes a message there."""
+    return act_once(
+        request,
+        action,
+        back=back,
+        done=done,
+        conflict=_("The text changed since you opened it; reload."),
+    )
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -228,7 +218,7 @@ def _anchored(
     require(permissions.may_comment(request.user, statement))
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, refused % {"errors": _errors(form)})
+        messages.error(request, refused % {"errors": form_errors(form)})
         return redirect(_detail_url(statement.pk))
     data = form.cleaned_data
     back = _detail_url(statement.pk, f"p-{data['paragraph']}")
@@ -288,7 +278,7 @@ def comment_answer(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
     back = _detail_url(statement.pk, f"comment-{comment.pk}")
     if not form.is_valid():
         messages.error(
-            request, _("The answer was not saved: %(errors)s") % {"errors": _errors(form)}
+            request, _("The answer was not saved: %(errors)s") % {"errors": form_errors(form)}
         )
         return redirect(back)
     try:
