@@ -150,62 +150,54 @@ def _comment_period(statement_id: int, deadline: str) -> tuple[Statement, Versio
 # --- Comments ------------------------------------------------------------------------------------
 
 
-def comment_period_opened(*, statement_id: int, deadline: str) -> int:
-    """A comment period opened (or its deadline moved): a service message to every current
-    member organisation's focal points and principals.
-
-    `deadline` is the comment deadline as recorded (ISO 8601): it is part of the key, so an
-    extension asks again and a retried event does not."""
+def _ask_for_comments(
+    statement_id: int, deadline: str, *, last_call: bool, only_silent: bool
+) -> int:
+    """Ask the people of the member organisations (or only of those that have neither commented
+    on the version nor said they have none) for their comments, as a service message."""
     period = _comment_period(statement_id, deadline)
     if period is None:
         return 0
     statement, version, current = period
     today = group_today()
     members = Organisation.objects.current(today).values_list("pk", flat=True)
+    asked = organisations_yet_to_comment(version, members) if only_silent else members
+    kind, event, title = (
+        (COMMENTS_LAST_CALL, "comments-last-call", _("Last day to comment: {title}"))
+        if last_call
+        else (COMMENTS_REQUESTED, "comments", _("Comments asked: {title}"))
+    )
     return contract.notify(
-        people=organisation_people(members, today),
-        kind=COMMENTS_REQUESTED.code,
-        key=f"statement:{statement.pk}:comments:{_stamp(current)}",
-        title=format_lazy(_("Comments asked: {title}"), title=_short(statement.title)),
+        people=organisation_people(asked, today),
+        kind=kind.code,
+        key=f"statement:{statement.pk}:{event}:{_stamp(current)}",
+        title=format_lazy(title, title=_short(statement.title)),
         url=statement.get_absolute_url(),
         template="statements/email/comments_requested",
         context={
             "statement": statement,
             "version": version,
             "deadline": current,
-            "last_call": False,
+            "last_call": last_call,
         },
         service=True,
     )
+
+
+def comment_period_opened(*, statement_id: int, deadline: str) -> int:
+    """A comment period opened (or its deadline moved): a service message to every current
+    member organisation's focal points and principals.
+
+    `deadline` is the comment deadline as recorded (ISO 8601): it is part of the key, so an
+    extension asks again and a retried event does not."""
+    return _ask_for_comments(statement_id, deadline, last_call=False, only_silent=False)
 
 
 def comment_last_call(*, statement_id: int, deadline: str) -> int:
     """The last day of a comment period (statements.reminders claimed it): a service message to
     the people of the member organisations that have neither commented on the version nor said
     they have none."""
-    period = _comment_period(statement_id, deadline)
-    if period is None:
-        return 0
-    statement, version, current = period
-    today = group_today()
-    silent = organisations_yet_to_comment(
-        version, Organisation.objects.current(today).values_list("pk", flat=True)
-    )
-    return contract.notify(
-        people=organisation_people(silent, today),
-        kind=COMMENTS_LAST_CALL.code,
-        key=f"statement:{statement.pk}:comments-last-call:{_stamp(current)}",
-        title=format_lazy(_("Last day to comment: {title}"), title=_short(statement.title)),
-        url=statement.get_absolute_url(),
-        template="statements/email/comments_requested",
-        context={
-            "statement": statement,
-            "version": version,
-            "deadline": current,
-            "last_call": True,
-        },
-        service=True,
-    )
+    return _ask_for_comments(statement_id, deadline, last_call=True, only_silent=True)
 
 
 # --- Endorsement rounds --------------------------------------------------------------------------
