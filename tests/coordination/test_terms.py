@@ -593,6 +593,11 @@ def test_the_term_emails_reach_a_real_smtp_server_once_each(smtp_server):
     ]
     announcement = next(m for m in smtp_server.messages if "now chair" in subject(m))
     assert announcement["List-Unsubscribe"]
+    # The reminder asks for a sign-off: a service message, which nobody unsubscribes from, and
+    # which says nothing of stopping emails.
+    reminder = next(m for m in smtp_server.messages if "handover is not signed off" in subject(m))
+    assert not reminder["List-Unsubscribe"]
+    assert "Stop these emails" not in reminder.as_string()
     # In the site too, once per person and notice.
     assert Notification.objects.filter(kind="new_chairs").count() == 6
     assert Notification.objects.filter(kind="handover_reminder").count() == 4
