@@ -72,7 +72,13 @@ def describe_changes(entries: Iterable[LogEntry]) -> None:
         if field is not None and field.many_to_one:
             return names[_related(field)].get(str(value), str(value))
         if field is not None and field.choices:
-            return str(dict(field.flatchoices).get(value, value))
+            # A field whose choices are an iterable of its own (django-countries') has no
+            # flatchoices; a multiple choice is stored as "FR, DE".
+            labels = dict(field.flatchoices or list(field.choices))
+            if isinstance(value, str) and "," in value and value not in labels:
+                parts = [part.strip() for part in value.split(",")]
+                return ", ".join(str(labels.get(part, part)) for part in parts)
+            return str(labels.get(value, value))
         return str(value)
 
     for entry, changes in described:

@@ -3,11 +3,16 @@ from HTML by xhtml2pdf.
 
 A spreadsheet treats a cell starting with "=", "+", "-" or "@" as a formula: someone could plant
 "=HYPERLINK(...)" in a title or a reservation. Such a cell is exported as text, behind a quote.
+
+A dataset may carry a row of HXL hashtags (https://hxlstandard.org) right under its header, the
+convention humanitarian data tools (HDX, the HXL Proxy) read to know what a column holds whatever
+its header says, in whatever language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import Any
 
@@ -30,10 +35,31 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def dataset(headers: Iterable[object], rows: Iterable[Iterable[Any]], title: str) -> tablib.Dataset:
+# A hashtag and its attributes, with or without spaces between them: "#org+name", "#org +name".
+HXL_TAG = re.compile(r"#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*")
+
+
+def dataset(
+    headers: Iterable[object],
+    rows: Iterable[Iterable[Any]],
+    title: str,
+    *,
+    hxl: Sequence[str] | None = None,
+) -> tablib.Dataset:
     """The rows under their headers, every cell neutralised. XLSX limits a sheet's title to 31
-    characters."""
-    data = tablib.Dataset(headers=[str(header) for header in headers], title=title[:31])
+    characters.
+
+    With `hxl`, one hashtag per column: they make the first row under the header. A tag that is
+    not HXL, or a count that does not match the columns, is the caller's mistake and raises."""
+    header_row = [str(header) for header in headers]
+    data = tablib.Dataset(headers=header_row, title=title[:31])
+    if hxl is not None:
+        if len(hxl) != len(header_row):
+            raise ValueError(f"{len(hxl)} HXL hashtags for {len(header_row)} columns")
+        if malformed := [tag for tag in hxl if not HXL_TAG.fullmatch(tag)]:
+            raise ValueError(f"Not HXL hashtags: {malformed}")
+        # Never neutralised: a tag starts with "#", which no spreadsheet reads as a formula.
+        data.append(list(hxl))
     for row in rows:
         data.append([neutralise(value) for value in row])
     return data

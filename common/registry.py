@@ -238,6 +238,10 @@ of queries. Each app's source is named by its path, which the tasks it generates
 TermSection = Callable[[Any, Any], "Block | None"]
 """(chair term, viewer) → what this app shows on the term's page (pledges, meetings), or None."""
 
+OrganisationSection = Callable[[Any, Any], "Block | None"]
+"""(organisation, viewer) → what this app shows on a member organisation's page (its profile in
+the mapping resource), or None; a fixed number of queries."""
+
 DemoLoader = Callable[[], dict[str, int]]
 """Writes an app's part of the demonstration group, idempotently; returns counts written."""
 
@@ -265,6 +269,7 @@ handover_sources: Registry[HandoverSource] = Registry("handover sources")
 # What the global search asks (common.search.search merges the answers).
 search_sources: Registry[SearchSource] = Registry("search sources")
 term_sections: Registry[TermSection] = Registry("chair term sections")
+organisation_sections: Registry[OrganisationSection] = Registry("organisation sections")
 email_kinds: Registry[EmailKind] = Registry("email kinds")
 send_hooks: Registry[SendHook] = Registry("send hooks")
 preference_defaults: Registry[PreferenceDefaults] = Registry("preference defaults")

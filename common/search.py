@@ -59,3 +59,27 @@ def search(person: Recipient, query: object, *, limit: int = DEFAULT_LIMIT) -> l
         found.extend(source(person, cleaned, limit))
     # sorted() is stable: results of the same date keep the order their source gave them.
     return sorted(found, key=_newest_first)[:limit]
+
+
+# A result's snippet: about this many characters, starting this many before the match.
+SNIPPET_LENGTH = 180
+SNIPPET_LEAD = 60
+
+
+def snippet(text: str, query: str) -> str:
+    """About SNIPPET_LENGTH characters of `text` around the first match of `query`, cut at word
+    boundaries, with an ellipsis where text was left out; the start of the text when the query
+    is not in it (the object was found by another field, or by a link's address)."""
+    text = " ".join(text.split())
+    found = text.casefold().find(query.casefold())
+    start = max(0, found - SNIPPET_LEAD) if found >= 0 else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < found else start
+    end = start + SNIPPET_LENGTH
+    if end < len(text):
+        space = text.rfind(" ", max(start, found + len(query)), end)
+        end = space if space > 0 else end
+    else:
+        end = len(text)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")

@@ -77,6 +77,13 @@ def organisation_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
 
 def organisation_detail(request: AuthenticatedRequest[Person], slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
+    # What other apps show of the organisation (its profile in the mapping resource), through
+    # the registry: coordination knows none of them.
+    sections = [
+        b
+        for section in registry.organisation_sections
+        if (b := section(organisation, request.user))
+    ]
     return render(
         request,
         "coordination/organisation_detail.html",
@@ -85,6 +92,7 @@ def organisation_detail(request: AuthenticatedRequest[Person], slug: str) -> Htt
             "people": selectors.organisation_people(organisation),
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
             "chair_terms": selectors.chair_terms_of(organisation),
+            "sections": [render_to_string(b.template, b.context, request) for b in sections],
         },
     )
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from coordination.models import Organisation
@@ -57,8 +58,9 @@ class Term(models.Model):
 
     class Meta:
         ordering = ["taxonomy", "position", "label_en"]
-        verbose_name = _("term")
-        verbose_name_plural = _("terms")
+        # "term" is also a chair term (coordination): a context tells the translators apart.
+        verbose_name = pgettext_lazy("taxonomy", "term")
+        verbose_name_plural = pgettext_lazy("taxonomy", "terms")
         constraints = [
             models.UniqueConstraint(fields=["taxonomy", "code"], name="term_code_unique"),
         ]

@@ -16,35 +16,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from common.registry import SearchResult
+from common.search import snippet
 from statements import markup, selectors
 from statements.models import Paragraph, Version
 
 if TYPE_CHECKING:
     from coordination.models import Person
 
-# Characters of text shown around a match, and before it (so the match is not the first word).
-SNIPPET_LENGTH = 180
-SNIPPET_LEAD = 60
 # For a statement found by its title, its first paragraphs stand as the snippet.
 OPENING_PARAGRAPHS = 3
-
-
-def snippet(text: str, query: str) -> str:
-    """About SNIPPET_LENGTH characters of `text` around the first match of `query`, cut at word
-    boundaries, with an ellipsis where text was left out; the start of the text when the query
-    is not in it (the match was in a link's address, say)."""
-    found = text.casefold().find(query.casefold())
-    start = max(0, found - SNIPPET_LEAD) if found >= 0 else 0
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < found else start
-    end = start + SNIPPET_LENGTH
-    if end < len(text):
-        space = text.rfind(" ", max(start, found + len(query)), end)
-        end = space if space > 0 else end
-    else:
-        end = len(text)
-    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
 
 def statements(person: Person, query: str, limit: int) -> list[SearchResult]:

@@ -3,8 +3,6 @@ with its paragraphs or comments."""
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -12,8 +10,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Max, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
+from common.diff import deleted, inserted
+from common.diff import word_diff as plain_word_diff
 from coordination.models import Organisation, Person
 from statements import markup
 from statements.models import Comment, NoComments, Paragraph, Statement, Version
@@ -162,20 +161,12 @@ class DiffRow:
     markup_only: bool = False
 
 
-# Words, runs of punctuation, runs of space: a changed comma does not mark its whole word.
-_TOKENS = re.compile(r"\w+|[^\w\s]+|\s+")
-
-
-def _marked(tag: str, label: str, text: str) -> str:
-    return f'<{tag}><span class="visually-hidden">{escape(label)} </span>{escape(text)}</{tag}>'
-
-
 def _inserted(text: str) -> str:
-    return _marked("ins", _("inserted:"), text)
+    return inserted(text)
 
 
 def _deleted(text: str) -> str:
-    return _marked("del", _("deleted:"), text)
+    return deleted(text)
 
 
 def word_diff(old: str, new: str) -> SafeString:
@@ -183,20 +174,7 @@ def word_diff(old: str, new: str) -> SafeString:
 
     Both are stored paragraph texts: their words are compared (markup.plain), never their tags,
     so an added emphasis is not a changed word and a tag never reaches the page unescaped."""
-    before, after = _TOKENS.findall(markup.plain(old)), _TOKENS.findall(markup.plain(new))
-    parts: list[str] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        removed, added = "".join(before[i1:i2]), "".join(after[j1:j2])
-        if operation == "equal":
-            parts.append(escape(added))
-            continue
-        if removed:
-            parts.append(_deleted(removed))
-        if added:
-            parts.append(_inserted(added))
-    # Every piece of text above went through escape(); only our own tags are left unescaped.
-    return mark_safe("".join(parts))
+    return plain_word_diff(markup.plain(old), markup.plain(new))
 
 
 def _in_order(

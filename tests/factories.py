@@ -9,7 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coordination.models import ChairTerm, Organisation, Person
-from mapping.models import Profile, Revision
+from mapping.models import Profile, Revision, Term
 
 PASSWORD = "a-long-test-password"
 
@@ -259,6 +259,11 @@ class TermFactory(DjangoModelFactory):
     taxonomy = "form"
     code = factory.Sequence(lambda n: f"term-{n}")
     label_en = factory.LazyAttribute(lambda t: t.code.replace("-", " ").capitalize())
+
+
+def term(**fields: object) -> Term:
+    """A term (TermFactory, typed)."""
+    return cast(Term, TermFactory(**fields))
 
 
 class ProfileFactory(DjangoModelFactory):

@@ -47,6 +47,7 @@ from coordination import services as coordination_services
 from coordination.demo import load_everything
 from coordination.models import Invitation, Organisation, Person
 from coordination.permissions import chair_organisation_ids
+from mapping import services as mapping_services
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting
 from notifications.models import Delivery, Notification
@@ -319,6 +320,11 @@ def build_world(tmp_path: Any, settings: Any) -> World:
         paragraph_key=second.paragraphs.get().key,
         text="Which states?",
     )
+    # A draft of the member's mapping profile (copied from the published one, with its
+    # initiatives and partnerships), so that the draft's pages and buttons are walked.
+    assert member.organisation is not None
+    draft = mapping_services.draft_start(organisation=member.organisation, actor=member)
+    assert draft.is_editable and draft.initiatives.exists() and draft.partnerships.exists()
     invitation = coordination_services.invitation_create(
         actor=secretariat,
         email="newcomer@example.org",

@@ -41,6 +41,8 @@ EMAIL_MODULES = (
     "workplans/digest.py",
     "statements/notify.py",
     "statements/digest.py",
+    "mapping/digest.py",
+    "mapping/notify.py",
     "notifications/news.py",
     "notifications/forms.py",
 )

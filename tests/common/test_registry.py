@@ -49,6 +49,8 @@ def test_each_app_contributes_through_the_registries():
         "handover",
         "statement_comments",
         "statement_endorsements",
+        "mapping_profile",
+        "mapping_reviews",
     }
     loaders = [loader.__module__ for loader in registry.demo_loaders]
     assert loaders[0] == "coordination.demo"  # the group first: the others refer to it

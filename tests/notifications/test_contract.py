@@ -58,6 +58,8 @@ def test_a_kind_added_later_reaches_the_roles_that_have_it_unless_switched_off(
             "handover",
             "statement_comments",
             "statement_endorsements",
+            "mapping_profile",
+            "mapping_reviews",
         ],
     )
     chose_before.refresh_from_db()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from common import search as global_search
 from common.dates import group_today
+from common.search import SNIPPET_LENGTH, snippet
 from statements import search, services
 from statements.models import Statement
 from tests import factories
@@ -70,7 +71,7 @@ def test_the_snippet_is_plain_text_around_the_match(focal_point):
     assert "<" not in result.snippet
     assert result.snippet.startswith("…") and result.snippet.endswith("…")
     assert "the non-punishment principle" in result.snippet
-    assert len(result.snippet) <= search.SNIPPET_LENGTH + 2
+    assert len(result.snippet) <= SNIPPET_LENGTH + 2
     # Cut between words, never inside one.
     assert result.snippet[1:].split()[0].startswith("word")
 
@@ -84,7 +85,7 @@ def test_the_snippet_is_plain_text_around_the_match(focal_point):
     ],
 )
 def test_snippets_of_short_texts_are_the_whole_text(text, query, expected):
-    assert search.snippet(text, query) == expected
+    assert snippet(text, query) == expected
 
 
 def test_an_observer_finds_only_published_statements(statement, focal_point, observer):
