@@ -126,38 +126,38 @@ def overview_charts(
         organisations,
     ) % {"count": organisations}
     several = _("an organisation may count under several.")
-    organisations_heading = _("Organisations")
+
+    def organisations_by(key: str, *, title: str, description: str, label_heading: str) -> Chart:
+        """How many organisations count under each term of the taxonomy `key`; `description`
+        takes the `among` and `several` phrases."""
+        return bar_chart(
+            key=key,
+            title=title,
+            description=description % {"among": among, "several": several} + _highest(series[key]),
+            label_heading=label_heading,
+            count_heading=_("Organisations"),
+            series=series[key],
+        )
+
     years = series["initiatives_by_year"]
     return [
-        bar_chart(
-            key="forms",
+        organisations_by(
+            "forms",
             title=_("Organisations by form of exploitation"),
-            description=_("%(among)s, how many address each form of exploitation; %(several)s")
-            % {"among": among, "several": several}
-            + _highest(series["forms"]),
+            description=_("%(among)s, how many address each form of exploitation; %(several)s"),
             label_heading=_("Form of exploitation"),
-            count_heading=organisations_heading,
-            series=series["forms"],
         ),
-        bar_chart(
-            key="regions",
+        organisations_by(
+            "regions",
             title=_("Organisations by region"),
-            description=_("%(among)s, how many focus on each region; %(several)s")
-            % {"among": among, "several": several}
-            + _highest(series["regions"]),
+            description=_("%(among)s, how many focus on each region; %(several)s"),
             label_heading=_("Region"),
-            count_heading=organisations_heading,
-            series=series["regions"],
         ),
-        bar_chart(
-            key="interventions",
+        organisations_by(
+            "interventions",
             title=_("Organisations by type of intervention"),
-            description=_("%(among)s, how many carry out each type of intervention; %(several)s")
-            % {"among": among, "several": several}
-            + _highest(series["interventions"]),
+            description=_("%(among)s, how many carry out each type of intervention; %(several)s"),
             label_heading=_("Type of intervention"),
-            count_heading=organisations_heading,
-            series=series["interventions"],
         ),
         bar_chart(
             key="years",

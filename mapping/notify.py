@@ -12,6 +12,7 @@ review on its dashboard and in its digest), so each reader's email preference ho
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -22,6 +23,9 @@ from common.registry import EmailKind
 from coordination.models import Person
 from mapping.models import Revision
 from notifications import contract
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 PROFILE_SUBMITTED = EmailKind("profile_submitted", _("Profile submitted for review"))
 PROFILE_PUBLISHED = EmailKind("profile_published", _("Your organisation's profile published"))
@@ -49,22 +53,41 @@ def focal_points(organisation_id: int) -> QuerySet[Person]:
     ).order_by("pk")
 
 
+def _tell(
+    revision: Revision,
+    *,
+    kind: EmailKind,
+    people: QuerySet[Person],
+    event: str,
+    title: StrOrPromise,
+    url: str,
+) -> int:
+    """Tell `people` of `event` of a revision, by an email of `kind` (its template is named after
+    it); `title` names the organisation."""
+    organisation = revision.profile.organisation
+    return contract.notify(
+        people=people,
+        kind=kind.code,
+        key=f"mapping-revision:{revision.pk}:{event}",
+        title=format_lazy(title, organisation=organisation.acronym),
+        url=url,
+        template=f"mapping/email/{kind.code}",
+        context={"revision": revision, "organisation": organisation},
+    )
+
+
 def profile_submitted(*, revision_id: int) -> int:
     """A revision was submitted for review: the secretariat is told at once."""
     revision = _revision(revision_id)
     if revision.state != Revision.State.SUBMITTED:
         return 0
-    organisation = revision.profile.organisation
-    return contract.notify(
+    return _tell(
+        revision,
+        kind=PROFILE_SUBMITTED,
         people=Person.objects.filter(role=Person.Role.SECRETARIAT, is_active=True).order_by("pk"),
-        kind=PROFILE_SUBMITTED.code,
-        key=f"mapping-revision:{revision.pk}:submitted:{_stamp(revision.submitted_at)}",
-        title=format_lazy(
-            _("Profile to review: {organisation}"), organisation=organisation.acronym
-        ),
+        event=f"submitted:{_stamp(revision.submitted_at)}",
+        title=_("Profile to review: {organisation}"),
         url=reverse("mapping:revision_detail", args=[revision.pk]),
-        template="mapping/email/profile_submitted",
-        context={"revision": revision, "organisation": organisation},
     )
 
 
@@ -74,16 +97,13 @@ def profile_published(*, revision_id: int) -> int:
     if revision.state != Revision.State.PUBLISHED:
         return 0
     organisation = revision.profile.organisation
-    return contract.notify(
+    return _tell(
+        revision,
+        kind=PROFILE_PUBLISHED,
         people=focal_points(organisation.pk),
-        kind=PROFILE_PUBLISHED.code,
-        key=f"mapping-revision:{revision.pk}:published",
-        title=format_lazy(
-            _("Profile published: {organisation}"), organisation=organisation.acronym
-        ),
+        event="published",
+        title=_("Profile published: {organisation}"),
         url=reverse("mapping:profile_detail", kwargs={"slug": organisation.slug}),
-        template="mapping/email/profile_published",
-        context={"revision": revision, "organisation": organisation},
     )
 
 
@@ -94,12 +114,11 @@ def profile_returned(*, revision_id: int) -> int:
     if revision.state != Revision.State.RETURNED:
         return 0
     organisation = revision.profile.organisation
-    return contract.notify(
+    return _tell(
+        revision,
+        kind=PROFILE_RETURNED,
         people=focal_points(organisation.pk),
-        kind=PROFILE_RETURNED.code,
-        key=f"mapping-revision:{revision.pk}:returned:{_stamp(revision.reviewed_at)}",
-        title=format_lazy(_("Profile returned: {organisation}"), organisation=organisation.acronym),
+        event=f"returned:{_stamp(revision.reviewed_at)}",
+        title=_("Profile returned: {organisation}"),
         url=reverse("mapping:profile_edit", kwargs={"slug": organisation.slug}),
-        template="mapping/email/profile_returned",
-        context={"revision": revision, "organisation": organisation},
     )

@@ -14,15 +14,17 @@ in the form. Publishing asks first (common.confirm).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.confirm import confirmation, confirmed
@@ -49,16 +51,19 @@ from mapping.profile_forms import (
     VersionForm,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 T = TypeVar("T")
+Item = TypeVar("Item", Initiative, Partnership)
+ItemView = Callable[[AuthenticatedRequest[Person], int], HttpResponse]
 
 
-def _detail_url(revision_id: int, anchor: str = "") -> str:
-    url = reverse("mapping:revision_detail", args=[revision_id])
-    return url + (f"#{anchor}" if anchor else "")
-
-
-def _edit_url(revision_id: int, anchor: str = "") -> str:
-    url = reverse("mapping:revision_edit", args=[revision_id])
+def _url(revision_id: int, anchor: str = "", *, edit: bool = False) -> str:
+    """A revision's page (its edit form, with `edit`), at `anchor`."""
+    url = reverse(
+        "mapping:revision_edit" if edit else "mapping:revision_detail", args=[revision_id]
+    )
     return url + (f"#{anchor}" if anchor else "")
 
 
@@ -87,7 +92,7 @@ def _not_editable_page(request: AuthenticatedRequest[Person], revision: Revision
         _("This revision is %(state)s: it can no longer be changed.")
         % {"state": Revision.State(revision.state).label.lower()},
     )
-    return redirect(_detail_url(revision.pk))
+    return redirect(_url(revision.pk))
 
 
 ITEM_CONFLICT = _(
@@ -107,6 +112,32 @@ def _now_closed(revision: Revision) -> str:
     ) % {"state": Revision.State(revision.state).label.lower()}
 
 
+def _ask_then_act(
+    request: AuthenticatedRequest[Person],
+    *,
+    back: str,
+    title: str,
+    consequences: list[str],
+    action_label: str,
+    action: Callable[[], object],
+    done: StrOrPromise,
+    conflict: str,
+) -> HttpResponse:
+    """A button that asks first (common.confirm: `title`, `consequences`, `action_label`; a
+    cancel leads `back`), then, confirmed, runs `action` once (common.editing.act_once)."""
+    if not confirmed(request):
+        if repeated := previous_submission(request):
+            return already_submitted(request, repeated, back)
+        return confirmation(
+            request,
+            title=title,
+            consequences=consequences,
+            action_label=action_label,
+            cancel_url=back,
+        )
+    return act_once(request, action, back=back, done=done, conflict=conflict)
+
+
 # --- Starting or continuing the draft ------------------------------------------------------------
 
 
@@ -124,13 +155,13 @@ def profile_edit(request: AuthenticatedRequest[Person], slug: str) -> HttpRespon
             draft = once(
                 request,
                 lambda: services.draft_start(organisation=organisation, actor=request.user),
-                url=lambda draft: _edit_url(draft.pk),
+                url=lambda draft: _url(draft.pk, edit=True),
             )
         except AlreadySubmitted as repeated:
             return already_submitted(request, repeated, request.path)
-        return redirect(_edit_url(draft.pk) if draft.is_editable else _detail_url(draft.pk))
+        return redirect(_url(draft.pk, edit=True) if draft.is_editable else _url(draft.pk))
     if current is not None and current.is_editable:
-        return redirect(_edit_url(current.pk))
+        return redirect(_url(current.pk, edit=True))
     return render(
         request,
         "mapping/profile_edit.html",
@@ -176,12 +207,12 @@ def _then_url(revision: Revision, then: str) -> str:
     if then == "partnership":
         return reverse("mapping:partnership_add", args=[revision.pk])
     if then == "review":
-        return _detail_url(revision.pk, "submit")
+        return _url(revision.pk, "submit")
     if kind == "initiative" and pk in {str(i.pk) for i in revision.initiatives.all()}:
         return reverse("mapping:initiative_edit", args=[pk])
     if kind == "partnership" and pk in {str(p.pk) for p in revision.partnerships.all()}:
         return reverse("mapping:partnership_edit", args=[pk])
-    return _edit_url(revision.pk)
+    return _url(revision.pk, edit=True)
 
 
 def revision_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
@@ -250,7 +281,7 @@ def _item_form(
     revision: Revision,
     form: Form,
     save: Callable[[], T],
-    done: str,
+    done: StrOrPromise,
     template: str,
     context: dict[str, Any],
     saved_now: Callable[[], object | None] = lambda: None,
@@ -258,7 +289,7 @@ def _item_form(
     """The flow of an initiative's or a partnership's form: save once and go back to the draft;
     a conflict or a refusal is a message on the form, which keeps what was typed (after a
     conflict, `saved_now()` is shown beside it: the item as stored, None if removed)."""
-    back = _edit_url(revision.pk, context.get("anchor", ""))
+    back = _url(revision.pk, context.get("anchor", ""), edit=True)
     if request.method == "POST":
         if repeated := previous_submission(request):
             return already_submitted(request, repeated, back)
@@ -283,81 +314,75 @@ def _item_form(
     return render(request, template, {**context, "revision": revision, "form": form, "back": back})
 
 
-def initiative_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    revision = _editable(request, pk)
-    if request.method != "POST" and not revision.is_editable:
-        return _not_editable_page(request, revision)
-    form = InitiativeForm(posted(request), revision=revision)
-    return _item_form(
-        request,
-        revision=revision,
-        form=form,
-        save=lambda: services.initiative_add(
-            revision=revision, actor=request.user, **form.values()
-        ),
-        done=_("The initiative was added."),
-        template="mapping/profile_initiative.html",
-        context={"initiative": None, "anchor": "initiatives"},
-    )
-
-
-def _initiative(request: AuthenticatedRequest[Person], pk: int) -> Initiative:
-    initiative = get_object_or_404(
-        Initiative.objects.select_related("revision__profile__organisation").prefetch_related(
-            *services.INITIATIVE_TERMS
-        ),
-        pk=pk,
-    )
-    if not permissions.can_read_revision(request.user, initiative.revision):
-        raise Http404
-    require(permissions.can_edit_profile(request.user, initiative.revision.profile.organisation))
-    return initiative
-
-
-def initiative_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    initiative = _initiative(request, pk)
-    revision = initiative.revision
-    if request.method != "POST" and not revision.is_editable:
-        return _not_editable_page(request, revision)
-    form = InitiativeForm(posted(request), revision=revision, initiative=initiative)
-    return _item_form(
-        request,
-        revision=revision,
-        form=form,
-        save=lambda: services.initiative_update(
-            initiative=initiative,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            **form.values(),
-        ),
-        done=_("The initiative was saved."),
-        template="mapping/profile_initiative.html",
-        context={"initiative": initiative, "anchor": "initiatives"},
-        saved_now=lambda: (
-            Initiative.objects.prefetch_related(*services.INITIATIVE_TERMS).filter(pk=pk).first()
-        ),
-    )
-
-
-def _remove(
-    request: AuthenticatedRequest[Person],
+def _item_views(
+    items: QuerySet[Item],
     *,
-    revision: Revision,
-    title: str,
-    remove: Callable[[int], object],
-    back: str,
-    done: str,
-) -> HttpResponse:
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was removed: reload the page and try again."))
-        return redirect(back)
-    if not confirmed(request):
-        if repeated := previous_submission(request):
-            return already_submitted(request, repeated, back)
-        return confirmation(
+    name: str,
+    form: Callable[[QueryDict | None, Revision, Item | None], InitiativeForm | PartnershipForm],
+    add: Callable[[Revision, Person, dict[str, Any]], object],
+    update: Callable[[Item, Person, int, dict[str, Any]], object],
+    remove: Callable[[Item, Person, int], object],
+    added: StrOrPromise,
+    saved: StrOrPromise,
+    removed: StrOrPromise,
+) -> tuple[ItemView, ItemView, ItemView]:
+    """The pages that add, change and remove an initiative or a partnership (`name`) of a draft:
+    `items` with what the item's page shows, `form` its form (posted data, draft, the item or
+    None), `add`, `update` and `remove` its services, and what each says when done. The page is
+    mapping/profile_<name>.html; the draft lists the items at #<name>s."""
+    template = f"mapping/profile_{name}.html"
+    anchor = f"{name}s"
+
+    def fetch(request: AuthenticatedRequest[Person], pk: int) -> Item:
+        item = get_object_or_404(items.select_related("revision__profile__organisation"), pk=pk)
+        if not permissions.can_read_revision(request.user, item.revision):
+            raise Http404
+        require(permissions.can_edit_profile(request.user, item.revision.profile.organisation))
+        return item
+
+    def page(
+        request: AuthenticatedRequest[Person], revision: Revision, item: Item | None
+    ) -> HttpResponse:
+        if request.method != "POST" and not revision.is_editable:
+            return _not_editable_page(request, revision)
+        bound = form(posted(request), revision, item)
+
+        def save() -> object:
+            if item is None:
+                return add(revision, request.user, bound.values())
+            return update(item, request.user, bound.cleaned_data["version"], bound.values())
+
+        return _item_form(
             request,
-            title=_("Remove “%(title)s” from the draft?") % {"title": title},
+            revision=revision,
+            form=bound,
+            save=save,
+            done=added if item is None else saved,
+            template=template,
+            context={name: item, "anchor": anchor},
+            saved_now=lambda: None if item is None else items.filter(pk=item.pk).first(),
+        )
+
+    def add_view(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+        return page(request, _editable(request, pk), None)
+
+    def edit_view(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+        item = fetch(request, pk)
+        return page(request, item.revision, item)
+
+    @require_POST
+    def remove_view(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+        item = fetch(request, pk)
+        back = _url(item.revision_id, anchor, edit=True)
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was removed: reload the page and try again."))
+            return redirect(back)
+        version = form.cleaned_data["version"]
+        return _ask_then_act(
+            request,
+            back=back,
+            title=_("Remove “%(title)s” from the draft?") % {"title": item},
             consequences=[
                 _(
                     "It goes from the draft only: the published profile keeps it until the draft "
@@ -365,100 +390,56 @@ def _remove(
                 ),
             ],
             action_label=_("Remove"),
-            cancel_url=back,
+            action=lambda: remove(item, request.user, version),
+            done=removed,
+            conflict=_(
+                "Someone else changed the draft meanwhile: nothing was removed. Check it and "
+                "remove again."
+            ),
         )
-    version = form.cleaned_data["version"]
-    return act_once(
-        request,
-        lambda: remove(version),
-        back=back,
-        done=done,
-        conflict=_(
-            "Someone else changed the draft meanwhile: nothing was removed. Check it and "
-            "remove again."
-        ),
-    )
+
+    return add_view, edit_view, remove_view
 
 
-@require_POST
-def initiative_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    initiative = _initiative(request, pk)
-    return _remove(
-        request,
-        revision=initiative.revision,
-        title=initiative.title,
-        remove=lambda version: services.initiative_remove(
-            initiative=initiative, actor=request.user, expected_version=version
-        ),
-        back=_edit_url(initiative.revision_id, "initiatives"),
-        done=_("The initiative was removed from the draft."),
-    )
+initiative_add, initiative_edit, initiative_remove = _item_views(
+    Initiative.objects.prefetch_related(*services.INITIATIVE_TERMS),
+    name="initiative",
+    form=lambda data, revision, initiative: InitiativeForm(
+        data, revision=revision, initiative=initiative
+    ),
+    add=lambda revision, actor, values: services.initiative_add(
+        revision=revision, actor=actor, **values
+    ),
+    update=lambda initiative, actor, version, values: services.initiative_update(
+        initiative=initiative, actor=actor, expected_version=version, **values
+    ),
+    remove=lambda initiative, actor, version: services.initiative_remove(
+        initiative=initiative, actor=actor, expected_version=version
+    ),
+    added=gettext_lazy("The initiative was added."),
+    saved=gettext_lazy("The initiative was saved."),
+    removed=gettext_lazy("The initiative was removed from the draft."),
+)
 
-
-def partnership_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    revision = _editable(request, pk)
-    if request.method != "POST" and not revision.is_editable:
-        return _not_editable_page(request, revision)
-    form = PartnershipForm(posted(request), revision=revision)
-    return _item_form(
-        request,
-        revision=revision,
-        form=form,
-        save=lambda: services.partnership_add(
-            revision=revision, actor=request.user, **form.values()
-        ),
-        done=_("The partnership was added."),
-        template="mapping/profile_partnership.html",
-        context={"partnership": None, "anchor": "partnerships"},
-    )
-
-
-def _partnership(request: AuthenticatedRequest[Person], pk: int) -> Partnership:
-    partnership = get_object_or_404(
-        Partnership.objects.select_related("revision__profile__organisation"), pk=pk
-    )
-    if not permissions.can_read_revision(request.user, partnership.revision):
-        raise Http404
-    require(permissions.can_edit_profile(request.user, partnership.revision.profile.organisation))
-    return partnership
-
-
-def partnership_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    revision = partnership.revision
-    if request.method != "POST" and not revision.is_editable:
-        return _not_editable_page(request, revision)
-    form = PartnershipForm(posted(request), revision=revision, partnership=partnership)
-    return _item_form(
-        request,
-        revision=revision,
-        form=form,
-        save=lambda: services.partnership_update(
-            partnership=partnership,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            **form.values(),
-        ),
-        done=_("The partnership was saved."),
-        template="mapping/profile_partnership.html",
-        context={"partnership": partnership, "anchor": "partnerships"},
-        saved_now=lambda: Partnership.objects.filter(pk=pk).first(),
-    )
-
-
-@require_POST
-def partnership_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    return _remove(
-        request,
-        revision=partnership.revision,
-        title=partnership.name,
-        remove=lambda version: services.partnership_remove(
-            partnership=partnership, actor=request.user, expected_version=version
-        ),
-        back=_edit_url(partnership.revision_id, "partnerships"),
-        done=_("The partnership was removed from the draft."),
-    )
+partnership_add, partnership_edit, partnership_remove = _item_views(
+    Partnership.objects.all(),
+    name="partnership",
+    form=lambda data, revision, partnership: PartnershipForm(
+        data, revision=revision, partnership=partnership
+    ),
+    add=lambda revision, actor, values: services.partnership_add(
+        revision=revision, actor=actor, **values
+    ),
+    update=lambda partnership, actor, version, values: services.partnership_update(
+        partnership=partnership, actor=actor, expected_version=version, **values
+    ),
+    remove=lambda partnership, actor, version: services.partnership_remove(
+        partnership=partnership, actor=actor, expected_version=version
+    ),
+    added=gettext_lazy("The partnership was added."),
+    saved=gettext_lazy("The partnership was saved."),
+    removed=gettext_lazy("The partnership was removed from the draft."),
+)
 
 
 # --- The revision, its review and its history ----------------------------------------------------
@@ -501,38 +482,28 @@ def revision_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespo
 @require_POST
 def revision_submit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     revision = _editable(request, pk)
-    back = _detail_url(revision.pk)
+    back = _url(revision.pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was submitted: reload the page and try again."))
         return redirect(back)
-    if not confirmed(request):
-        if repeated := previous_submission(request):
-            return already_submitted(request, repeated, back)
-        return confirmation(
-            request,
-            title=_("Submit the profile of %(organisation)s for review?")
-            % {"organisation": revision.profile.organisation.acronym},
-            consequences=[
-                _(
-                    "The secretariat is told, reads the changes and publishes them or returns the "
-                    "draft with a comment."
-                ),
-                _(
-                    "Until then the draft cannot be changed, and the published profile stays as "
-                    "it is."
-                ),
-            ],
-            action_label=_("Submit for review"),
-            cancel_url=back,
-        )
     version = form.cleaned_data["version"]
-    return act_once(
+    return _ask_then_act(
         request,
-        lambda: services.revision_submit(
+        back=back,
+        title=_("Submit the profile of %(organisation)s for review?")
+        % {"organisation": revision.profile.organisation.acronym},
+        consequences=[
+            _(
+                "The secretariat is told, reads the changes and publishes them or returns the "
+                "draft with a comment."
+            ),
+            _("Until then the draft cannot be changed, and the published profile stays as it is."),
+        ],
+        action_label=_("Submit for review"),
+        action=lambda: services.revision_submit(
             revision=revision, actor=request.user, expected_version=version
         ),
-        back=back,
         done=_("The profile was submitted for review."),
         conflict=_(
             "The draft changed since you read it: nothing was submitted. Read it again, "
@@ -550,26 +521,19 @@ def _reviewable(request: AuthenticatedRequest[Person], pk: int) -> Revision:
 @require_POST
 def revision_publish(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     revision = _reviewable(request, pk)
-    back = _detail_url(revision.pk)
-    if not confirmed(request):
-        if repeated := previous_submission(request):
-            return already_submitted(request, repeated, back)
-        return confirmation(
-            request,
-            title=_("Publish revision %(number)s of the profile of %(organisation)s?")
-            % {"number": revision.number, "organisation": revision.profile.organisation.acronym},
-            consequences=[
-                _("It becomes what everyone reads, on the public pages and in the exports too."),
-                _("The revision published before it is kept in the history, superseded."),
-                _("The organisation's focal points are told."),
-            ],
-            action_label=_("Publish"),
-            cancel_url=back,
-        )
-    return act_once(
+    back = _url(revision.pk)
+    return _ask_then_act(
         request,
-        lambda: services.revision_publish(revision=revision, actor=request.user),
         back=back,
+        title=_("Publish revision %(number)s of the profile of %(organisation)s?")
+        % {"number": revision.number, "organisation": revision.profile.organisation.acronym},
+        consequences=[
+            _("It becomes what everyone reads, on the public pages and in the exports too."),
+            _("The revision published before it is kept in the history, superseded."),
+            _("The organisation's focal points are told."),
+        ],
+        action_label=_("Publish"),
+        action=lambda: services.revision_publish(revision=revision, actor=request.user),
         done=_("The profile was published."),
         conflict=_("Someone else reviewed this revision meanwhile."),
     )
@@ -578,7 +542,7 @@ def revision_publish(request: AuthenticatedRequest[Person], pk: int) -> HttpResp
 def revision_return(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     """Return a submitted revision with a comment (the form is also on the review page)."""
     revision = _reviewable(request, pk)
-    back = _detail_url(revision.pk)
+    back = _url(revision.pk)
     if request.method != "POST" and revision.state != Revision.State.SUBMITTED:
         messages.info(request, _("This revision is not waiting for review."))
         return redirect(back)

@@ -16,7 +16,7 @@ two focal points who start at once both land on the same draft.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -62,6 +62,7 @@ INITIATIVE_FIELDS = (*INITIATIVE_VALUES, *INITIATIVE_TERMS)
 PARTNERSHIP_FIELDS = ("name", "partners", "role", "link")
 
 TermChoice = Term | int
+Item = TypeVar("Item", Initiative, Partnership)
 
 
 def profile_for(organisation: Organisation) -> Profile:
@@ -106,7 +107,9 @@ def _claim(
     revision.version, revision.updated_at = stored
 
 
-def _require_editable(revision: Revision) -> None:
+def _require_editable(revision: Revision, actor: Person) -> None:
+    """The actor keeps the organisation's profile, and the revision may still be changed."""
+    require(permissions.can_edit_profile(actor, revision.profile.organisation))
     if not revision.is_editable:
         raise _not_editable(revision)
 
@@ -239,8 +242,7 @@ def draft_update(
     already on the revision may stay); `levels` is a list of Level values. A revision saved by
     someone else since `expected_version` raises ConflictError and nothing is written."""
     reject_unknown(fields, DRAFT_FIELDS)
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
+    _require_editable(revision, actor)
     _stripped(fields, REVISION_TEXT)
     terms, errors = _clean_terms(revision, fields, REVISION_TERMS)
     if "levels" in fields:
@@ -281,33 +283,59 @@ def _clean_initiative(
     return terms
 
 
-def _require_still_there(model: type[Initiative] | type[Partnership], pk: int) -> None:
-    """Refuse to change an item removed from the draft meanwhile (saving it would put it back
-    unasked). Asked after the revision's row is claimed, so no removal can slip in between."""
-    if not model.objects.filter(pk=pk).exists():
+def _item_save(
+    item: Item,
+    *,
+    actor: Person,
+    expected_version: int | None,
+    terms: dict[str, list[Term]] | None = None,
+) -> Item:
+    """Write an initiative or a partnership of a draft, its fields cleaned already.
+
+    Claims the draft first: for a change, at `expected_version` (a draft changed since raises
+    ConflictError and nothing is written), then refuses an item removed meanwhile (saving it
+    would put it back unasked; asked after the claim, so no removal can slip in between). A new
+    item goes at the end of its list."""
+    item.full_clean(exclude=["revision", "position"])
+    revision = item.revision
+    _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
+    model = type(item)
+    if item.pk is None:
+        last = model.objects.filter(revision=revision).aggregate(last=Max("position"))["last"]
+        item.position = 0 if last is None else last + 1
+    elif not model.objects.filter(pk=item.pk).exists():
         raise ValidationError(_("This was removed from the draft meanwhile: nothing was saved."))
+    with acting_as(actor):
+        item.save()
+        for name, chosen in (terms or {}).items():
+            getattr(item, name).set(chosen)
+    return item
 
 
-def _set_terms(obj: Initiative, terms: dict[str, list[Term]]) -> None:
-    for name, chosen in terms.items():
-        getattr(obj, name).set(chosen)
+def _item_remove(item: Initiative | Partnership, *, actor: Person, expected_version: int) -> None:
+    """Take an initiative or a partnership out of a draft (the published revision keeps its
+    own), if the draft is still at `expected_version`."""
+    revision = item.revision
+    _require_editable(revision, actor)
+    _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
+    with acting_as(actor):
+        item.delete()
+
+
+def _changed(item: Item, fields: dict[str, Any]) -> Item:
+    for name, value in fields.items():
+        setattr(item, name, value)
+    return item
 
 
 @transaction.atomic
 def initiative_add(*, revision: Revision, actor: Person, **fields: Any) -> Initiative:
     """Add an initiative (INITIATIVE_FIELDS) at the end of the draft's list."""
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
+    _require_editable(revision, actor)
     terms = _clean_initiative(None, fields)
-    initiative = Initiative(revision=revision, **fields)
-    initiative.full_clean(exclude=["revision", "position"])
-    _claim(revision, states=EDITABLE_STATES, expected_version=None)
-    last = revision.initiatives.aggregate(last=Max("position"))["last"]
-    initiative.position = 0 if last is None else last + 1
-    with acting_as(actor):
-        initiative.save()
-        _set_terms(initiative, terms)
-    return initiative
+    return _item_save(
+        Initiative(revision=revision, **fields), actor=actor, expected_version=None, terms=terms
+    )
 
 
 @transaction.atomic
@@ -316,30 +344,17 @@ def initiative_update(
 ) -> Initiative:
     """Change an initiative of a draft. `expected_version` is the revision's version the form was
     opened at: a change to the draft since raises ConflictError and nothing is written."""
-    revision = initiative.revision
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
+    _require_editable(initiative.revision, actor)
     terms = _clean_initiative(initiative, fields)
-    for name, value in fields.items():
-        setattr(initiative, name, value)
-    initiative.full_clean(exclude=["revision", "position"])
-    _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
-    _require_still_there(Initiative, initiative.pk)
-    with acting_as(actor):
-        initiative.save()
-        _set_terms(initiative, terms)
-    return initiative
+    return _item_save(
+        _changed(initiative, fields), actor=actor, expected_version=expected_version, terms=terms
+    )
 
 
 @transaction.atomic
 def initiative_remove(*, initiative: Initiative, actor: Person, expected_version: int) -> None:
     """Take an initiative out of a draft (the published revision keeps its own)."""
-    revision = initiative.revision
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
-    _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
-    with acting_as(actor):
-        initiative.delete()
+    _item_remove(initiative, actor=actor, expected_version=expected_version)
 
 
 def _clean_partnership(partnership: Partnership | None, fields: dict[str, Any]) -> None:
@@ -352,17 +367,9 @@ def _clean_partnership(partnership: Partnership | None, fields: dict[str, Any]) 
 @transaction.atomic
 def partnership_add(*, revision: Revision, actor: Person, **fields: Any) -> Partnership:
     """Add a partnership (PARTNERSHIP_FIELDS) at the end of the draft's list."""
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
+    _require_editable(revision, actor)
     _clean_partnership(None, fields)
-    partnership = Partnership(revision=revision, **fields)
-    partnership.full_clean(exclude=["revision", "position"])
-    _claim(revision, states=EDITABLE_STATES, expected_version=None)
-    last = revision.partnerships.aggregate(last=Max("position"))["last"]
-    partnership.position = 0 if last is None else last + 1
-    with acting_as(actor):
-        partnership.save()
-    return partnership
+    return _item_save(Partnership(revision=revision, **fields), actor=actor, expected_version=None)
 
 
 @transaction.atomic
@@ -370,28 +377,14 @@ def partnership_update(
     *, partnership: Partnership, actor: Person, expected_version: int, **fields: Any
 ) -> Partnership:
     """Change a partnership of a draft (the version check as for initiative_update)."""
-    revision = partnership.revision
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
+    _require_editable(partnership.revision, actor)
     _clean_partnership(partnership, fields)
-    for name, value in fields.items():
-        setattr(partnership, name, value)
-    partnership.full_clean(exclude=["revision", "position"])
-    _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
-    _require_still_there(Partnership, partnership.pk)
-    with acting_as(actor):
-        partnership.save()
-    return partnership
+    return _item_save(_changed(partnership, fields), actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
 def partnership_remove(*, partnership: Partnership, actor: Person, expected_version: int) -> None:
-    revision = partnership.revision
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
-    _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
-    with acting_as(actor):
-        partnership.delete()
+    _item_remove(partnership, actor=actor, expected_version=expected_version)
 
 
 # --- Review --------------------------------------------------------------------------------------
@@ -405,8 +398,7 @@ def revision_submit(
 
     With `expected_version` (what the person read before submitting), a revision changed since
     raises ConflictError: nobody submits text they have not seen."""
-    require(permissions.can_edit_profile(actor, revision.profile.organisation))
-    _require_editable(revision)
+    _require_editable(revision, actor)
     if not revision.mandate.strip():
         raise ValidationError({"mandate": _("Write the mandate before submitting the profile.")})
     _claim(revision, states=EDITABLE_STATES, expected_version=expected_version)
@@ -429,11 +421,9 @@ def _not_submitted(revision: Revision) -> ValidationError:
     )
 
 
-@transaction.atomic
-def revision_publish(*, revision: Revision, actor: Person) -> Revision:
-    """Publish a submitted revision: it becomes what everyone reads, the one published before it
-    is superseded (and kept), and the organisation's focal points are told."""
-    require(permissions.can_review(actor))
+def _claim_submitted(revision: Revision) -> None:
+    """Claim a revision waiting for review, to publish or return it: of two reviewers acting at
+    once, one does and the other is told what became of it."""
     if revision.state != Revision.State.SUBMITTED:
         raise _not_submitted(revision)
     _claim(
@@ -442,6 +432,14 @@ def revision_publish(*, revision: Revision, actor: Person) -> Revision:
         expected_version=None,
         refusal=_not_submitted,
     )
+
+
+@transaction.atomic
+def revision_publish(*, revision: Revision, actor: Person) -> Revision:
+    """Publish a submitted revision: it becomes what everyone reads, the one published before it
+    is superseded (and kept), and the organisation's focal points are told."""
+    require(permissions.can_review(actor))
+    _claim_submitted(revision)
     now = timezone.now()
     profile = Profile.objects.select_for_update().get(pk=revision.profile_id)
     with acting_as(actor):
@@ -468,14 +466,7 @@ def revision_return(*, revision: Revision, actor: Person, comment: str) -> Revis
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": _("Say what the organisation should change.")})
-    if revision.state != Revision.State.SUBMITTED:
-        raise _not_submitted(revision)
-    _claim(
-        revision,
-        states=[Revision.State.SUBMITTED],
-        expected_version=None,
-        refusal=_not_submitted,
-    )
+    _claim_submitted(revision)
     revision.state = Revision.State.RETURNED
     revision.reviewed_at = timezone.now()
     revision.reviewed_by = actor

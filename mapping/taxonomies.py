@@ -114,30 +114,29 @@ def _locked(term: Term) -> Term:
     return Term.objects.select_for_update().get(pk=term.pk)
 
 
-@transaction.atomic
-def term_retire(*, term: Term, actor: Person) -> Term:
-    """Stop offering the term for new choices; what chose it keeps it."""
+def _set_retired(term: Term, actor: Person, *, retire: bool, already: str) -> Term:
+    """Retire the term (`retire`) or offer it again; `already` is the refusal when it is so
+    already."""
     require(permissions.can_edit_taxonomies(actor))
     current = _locked(term)
-    if current.is_retired:
-        raise ValidationError(_("This term was retired already."))
-    current.retired_at = timezone.now()
+    if current.is_retired == retire:
+        raise ValidationError(already)
+    current.retired_at = timezone.now() if retire else None
     with acting_as(actor):
         current.save(update_fields=["retired_at"])
     return current
+
+
+@transaction.atomic
+def term_retire(*, term: Term, actor: Person) -> Term:
+    """Stop offering the term for new choices; what chose it keeps it."""
+    return _set_retired(term, actor, retire=True, already=_("This term was retired already."))
 
 
 @transaction.atomic
 def term_restore(*, term: Term, actor: Person) -> Term:
     """Offer a retired term again."""
-    require(permissions.can_edit_taxonomies(actor))
-    current = _locked(term)
-    if not current.is_retired:
-        raise ValidationError(_("This term is not retired."))
-    current.retired_at = None
-    with acting_as(actor):
-        current.save(update_fields=["retired_at"])
-    return current
+    return _set_retired(term, actor, retire=False, already=_("This term is not retired."))
 
 
 @transaction.atomic

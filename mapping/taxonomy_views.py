@@ -3,6 +3,8 @@ what it acts on (404), validates, calls a service in mapping.taxonomies, and ren
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -87,28 +89,44 @@ def term_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     )
 
 
+def _act(
+    request: AuthenticatedRequest[Person],
+    term: Term,
+    service: Callable[..., object],
+    *,
+    done: str,
+) -> HttpResponse:
+    """A button of the taxonomy's page: run the term's `service` once and go back to the list,
+    where a refusal is a message."""
+    return act_once(
+        request,
+        lambda: service(term=term, actor=request.user),
+        back=_terms_url(term.taxonomy),
+        done=done,
+        conflict=_("Someone else changed this term meanwhile; look again."),
+    )
+
+
 @require_POST
 def term_retire(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     term = _term(request, pk)
-    return act_once(
+    return _act(
         request,
-        lambda: taxonomies.term_retire(term=term, actor=request.user),
-        back=_terms_url(term.taxonomy),
+        term,
+        taxonomies.term_retire,
         done=_("“%(term)s” was retired: it is no longer offered, and what uses it keeps it.")
         % {"term": term.label},
-        conflict=_("Someone else changed this term meanwhile; look again."),
     )
 
 
 @require_POST
 def term_restore(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     term = _term(request, pk)
-    return act_once(
+    return _act(
         request,
-        lambda: taxonomies.term_restore(term=term, actor=request.user),
-        back=_terms_url(term.taxonomy),
+        term,
+        taxonomies.term_restore,
         done=_("“%(term)s” is offered again.") % {"term": term.label},
-        conflict=_("Someone else changed this term meanwhile; look again."),
     )
 
 
@@ -130,10 +148,9 @@ def term_delete(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
             action_label=_("Delete the term"),
             cancel_url=back,
         )
-    return act_once(
+    return _act(
         request,
-        lambda: taxonomies.term_delete(term=term, actor=request.user),
-        back=back,
+        term,
+        taxonomies.term_delete,
         done=_("“%(term)s” was deleted.") % {"term": term.label},
-        conflict=_("Someone else changed this term meanwhile; look again."),
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
+from tests import factories
 from tests.conftest import CHROMIUM, chromium_available, require
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
@@ -76,3 +78,13 @@ def page_without_csp(browser, live_server):
     Content-Security-Policy rightly refuses. Only such a test may use it: every other browser
     test runs under the policy, to prove the pages work with it."""
     yield from _open_page(browser, live_server, bypass_csp=True)
+
+
+def log_in(page, email, password=factories.PASSWORD):
+    """Log `page` in as `email` (whoever it was logged in as before is logged out first)."""
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/$"))

@@ -10,19 +10,11 @@ import pytest
 
 from mapping.models import Revision
 from tests import factories
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_MANDATE = "To protect migrants, including victims of trafficking, along every route."
-
-
-def log_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_a_profile_edited_reviewed_published_and_read_in_public(page, settings):

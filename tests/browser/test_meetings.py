@@ -8,23 +8,16 @@ from django.utils import timezone
 
 from coordination.demo import DEMO_PASSWORD, load_demo_group
 from meetings.models import Invitation, Meeting
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_chair_schedules_a_meeting_and_a_focal_point_answers(page, browser, live_server):
     load_demo_group()  # ICMPD and UNODC chair this year in the demonstration
     day = (timezone.localdate() + timedelta(days=21)).isoformat()
 
-    log_in(page, "focal.icmpd@demo.example")
+    log_in(page, "focal.icmpd@demo.example", DEMO_PASSWORD)
     page.goto("/meetings/")
     page.get_by_role("link", name="Schedule a meeting").click()
     page.locator("#id_kind").select_option("working_group")
@@ -44,7 +37,7 @@ def test_chair_schedules_a_meeting_and_a_focal_point_answers(page, browser, live
     assert meeting.status == "scheduled" and meeting.local_starts_at.hour == 9
 
     other = browser.new_context(base_url=live_server.url).new_page()
-    log_in(other, "focal.unwomen@demo.example")
+    log_in(other, "focal.unwomen@demo.example", DEMO_PASSWORD)
     # The dashboard says UN Women owes an answer, and leads there.
     other.get_by_role("link", name="Working Group meeting on the work plan").first.click()
     form = other.locator("form", has=other.get_by_role("button", name="Save our answer"))

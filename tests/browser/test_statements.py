@@ -16,19 +16,11 @@ from pypdf import PdfReader
 from common.dates import group_time_zone
 from statements.models import Comment, EndorsementRound, Statement
 from tests import factories
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RESERVATION = "ILO reads paragraph 2 as covering the informal economy as well."
-
-
-def log_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def confirm(page, button):

@@ -587,3 +587,10 @@ def test_a_persons_language_and_time_zone_last_for_their_request_only(client, fo
     # What runs next in this thread (another request, a rendering, a task) starts afresh.
     assert translation.get_language() == "en"
     assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_a_visitor_of_a_public_page_is_offered_to_log_in(client):
+    page = client.get("/mapping/").content.decode()
+    assert 'href="/accounts/login/?next=/mapping/"' in page
+    # Not on the login page itself.
+    assert "?next=" not in client.get("/accounts/login/").content.decode().split("</header>")[0]
