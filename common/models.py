@@ -51,6 +51,9 @@ class Reminder(models.Model):
     )
     # How many reminders were sent in all: with the subject it names each sending.
     times = models.PositiveIntegerField(_("times sent"), default=1)
+    # Whom the last reminder went to, as people read it (organisations' acronyms), for the page
+    # that offers the next one.
+    last_sent_to = models.JSONField(_("last sent to"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reminder")

@@ -278,6 +278,47 @@ delivery_log_readers: Registry[AccessRule] = Registry("delivery log readers")
 
 
 @dataclass(frozen=True)
+class Holding:
+    """What a person holds in one app, as the deactivation page lists it: `label` names the kind
+    ("Work items they own"), `count` how many, `items` the titles of the first few."""
+
+    label: StrOrPromise
+    count: int
+    items: list[str]
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """Something left without an owner: its owner's account is deactivated."""
+
+    kind: StrOrPromise
+    title: str
+    url: str
+    owner: str
+
+
+class OwnershipSource(Protocol):
+    """What a person owns in one app, and how the secretariat hands it to a colleague.
+
+    - `held_by(person)`: what they hold that still needs someone (open items, tasks, drafts),
+      or None when nothing; a fixed number of queries;
+    - `hand_over(person, to, actor)`: give all of it to `to` (an active colleague of the same
+      organisation), inside the caller's transaction, audited as `actor`; returns how many;
+    - `orphans()`: what is held by a deactivated person; a fixed number of queries.
+    """
+
+    def held_by(self, person: Recipient) -> Holding | None: ...
+
+    def hand_over(self, *, person: Recipient, to: Recipient, actor: Recipient) -> int: ...
+
+    def orphans(self) -> list[Orphan]: ...
+
+
+# What people own in each app: coordination's deactivation page asks each one.
+ownership_sources: Registry[OwnershipSource] = Registry("ownership sources")
+
+
+@dataclass(frozen=True)
 class Status:
     """One line of the system status page: what is checked, whether it is well, what to do."""
 

@@ -14,6 +14,7 @@ that fails after claiming leaves no claim behind.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -44,8 +45,10 @@ def reminder_claim(
     actor: AbstractBaseUser | None,
     now: datetime | None = None,
     every: timedelta = DAILY,
+    to: Sequence[str] = (),
 ) -> Reminder | None:
-    """Claim the right to send a reminder about `subject` now, for `actor`.
+    """Claim the right to send a reminder about `subject` now, for `actor`, to `to` (whom it
+    goes to, as people read it: organisations' acronyms).
 
     Returns the claimed row (its `times` counts this sending too), or None when a reminder was
     sent less than `every` ago, by this caller or by another who got there first."""
@@ -58,14 +61,18 @@ def reminder_claim(
         # first's transaction, then meets the unique constraint and goes on to the UPDATE.
         with transaction.atomic():
             return Reminder.objects.create(
-                subject=subject, last_sent_at=now, last_sent_by_id=actor_id, times=1
+                subject=subject,
+                last_sent_at=now,
+                last_sent_by_id=actor_id,
+                times=1,
+                last_sent_to=list(to),
             )
     except IntegrityError:
         pass
     # The condition is re-checked by the database on the row it locks: of two processes updating
     # at once, the second sees the first's new `last_sent_at` and changes nothing.
     claimed = Reminder.objects.filter(Q(last_sent_at__lte=now - every), subject=subject).update(
-        last_sent_at=now, last_sent_by=actor, times=F("times") + 1
+        last_sent_at=now, last_sent_by=actor, times=F("times") + 1, last_sent_to=list(to)
     )
     if not claimed:
         return None

@@ -1,4 +1,4 @@
-"""The path converter every app's URLs use for an object's id: `<id:pk>`.
+"""The path converter every app's URLs use for an object's id: `<id:pk>`; and the kernel's one page.
 
 Django's `<int:...>` matches any run of digits, so `/meetings/1180591620717411303424/` reaches
 the view with a number no database column can hold: SQLite's driver raises OverflowError on some
@@ -9,7 +9,9 @@ on every database, before the view runs.
 
 from __future__ import annotations
 
-from django.urls import register_converter
+from django.urls import path, register_converter
+
+from common import views
 
 BIGGEST_ID = 2**63 - 1
 
@@ -32,3 +34,12 @@ class IdConverter:
 # Registered when this module is imported: each app's urls.py imports it before its patterns,
 # because a route is checked against the registered converters as it is built.
 register_converter(IdConverter, "id")
+
+
+# The kernel's own page: the global search, which asks every app through the registry
+# (config/urls.py mounts it at /search/).
+app_name = "common"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+]

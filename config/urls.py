@@ -23,5 +23,6 @@ urlpatterns = [
     path("statements/", include("statements.urls")),
     path("mapping/", include("mapping.urls")),
     path("notifications/", include("notifications.urls")),
+    path("search/", include("common.urls")),
     path("", include("coordination.urls")),
 ]

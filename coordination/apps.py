@@ -25,6 +25,14 @@ class CoordinationConfig(AppConfig):
             registry.email_kinds.add(f"coordination.notify.{kind}")
         # Who chairs now and next comes before the apps' own blocks.
         registry.dashboard_blocks.add("coordination.dashboard.chairs", order=5)
+        registry.dashboard_blocks.add(
+            "coordination.dashboard_roles.published_for_observers", order=2
+        )
+        registry.dashboard_blocks.add(
+            "coordination.dashboard_roles.organisations_without_focal_point", order=4
+        )
+        registry.dashboard_blocks.add("coordination.dashboard.left_without_owner", order=6)
+        registry.ownership_sources.add("coordination.ownership.HANDOVER_TASKS")
         # The kernel's own line of the status page comes first (common.status).
         registry.status_checks.add("common.status.database", order=0)
         registry.send_hooks.add("coordination.send_hooks.INVITATION_LINK_HOOK")
@@ -32,3 +40,4 @@ class CoordinationConfig(AppConfig):
         registry.digest_sections.add("coordination.digest.HANDOVER_TASKS")
         # After the work plan (20) and the meetings (30): the handover lists their objects.
         registry.demo_loaders.add("coordination.demo_handover.load_handover", order=40)
+        registry.search_sources.add("coordination.search.members")

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from common import registry
 from common.dates import group_today
 from common.registry import Block
 from coordination import permissions, selectors
@@ -80,3 +81,14 @@ def chairs(person: Person) -> Block:
         template="coordination/_chairs_block.html",
         context={"current": current, "upcoming": upcoming, "mine": mine, "today": today},
     )
+
+
+def left_without_owner(person: Person) -> Block | None:
+    """The secretariat: what each app says is held by a deactivated person (its
+    ownership_sources), to give to someone; a fixed number of queries, one or two per app."""
+    if not permissions.is_secretariat(person):
+        return None
+    orphans = [orphan for source in registry.ownership_sources for orphan in source.orphans()]
+    if not orphans:
+        return None
+    return Block(template="coordination/_orphans_block.html", context={"orphans": orphans})

@@ -25,10 +25,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from common import registry
 from common.audit import acting_as
 from common.dates import group_time_zone, group_today
 from common.models import Submission
 from common.permissions import require
+from common.registry import Holding
 from common.versioning import reject_unknown, save_versioned
 from coordination import notify, permissions
 from coordination.models import ChairTerm, Handover, Invitation, Organisation, Person
@@ -382,11 +384,80 @@ def person_update(*, person: Person, actor: Person, version: int, **changes: Any
     _check_role_has_organisation(
         changes.get("role", person.role), changes.get("organisation", person.organisation)
     )
+    if changes.get("is_active") is False and person.is_active and holdings_of(person):
+        # What they hold would be left with nobody: the deactivation page hands it over first.
+        raise ValidationError(
+            {
+                "is_active": _(
+                    "This person still holds work items, tasks or drafts: deactivate them from "
+                    "their page, which hands these over to a colleague."
+                )
+            }
+        )
     with acting_as(actor):
         person = save_versioned(person, expected_version=version, changes=changes)
     if "time_zone" in changes:
         contract.schedule_changed(person=person)
     return person
+
+
+def holdings_of(person: Person) -> list[Holding]:
+    """What `person` holds in every app (common.registry.ownership_sources): a fixed number of
+    queries, one or two per app."""
+    return [held for source in registry.ownership_sources if (held := source.held_by(person))]
+
+
+def successors_for(person: Person) -> QuerySet[Person]:
+    """Who may take over what `person` holds: the active colleagues of their organisation (the
+    other secretariat members, for someone of the secretariat without one)."""
+    colleagues = Person.objects.filter(is_active=True).exclude(pk=person.pk)
+    if person.organisation_id is not None:
+        return colleagues.filter(organisation_id=person.organisation_id)
+    return colleagues.filter(organisation__isnull=True, role=person.role)
+
+
+@transaction.atomic
+def person_deactivate(
+    *,
+    person: Person,
+    actor: Person,
+    version: int,
+    successor: Person | None = None,
+    leave_unassigned: bool = False,
+) -> int:
+    """Deactivate someone who leaves and, in the same transaction, hand what they hold to
+    `successor`; returns how many things changed hands.
+
+    Someone who holds something is deactivated only with a successor or with the explicit
+    choice to leave it unassigned: what is left then keeps its deactivated owner, and the
+    secretariat's dashboard lists it ("Left without an owner") until someone takes it.
+    """
+    require(permissions.can_manage_members(actor))
+    if person.pk == actor.pk:
+        raise ValidationError(_("You cannot remove your own secretariat access."))
+    if not person.is_active:
+        raise ValidationError(_("This person's account is already deactivated."))
+    if successor is not None and not successors_for(person).filter(pk=successor.pk).exists():
+        raise ValidationError(
+            {"successor": _("Choose an active colleague of the same organisation.")}
+        )
+    held = holdings_of(person)
+    if held and successor is None and not leave_unassigned:
+        raise ValidationError(
+            {
+                "successor": _(
+                    "Choose who takes over what this person holds, or choose to leave it "
+                    "without an owner."
+                )
+            }
+        )
+    handed = 0
+    if successor is not None and held:
+        for source in registry.ownership_sources:
+            handed += source.hand_over(person=person, to=successor, actor=actor)
+    with acting_as(actor):
+        save_versioned(person, expected_version=version, changes={"is_active": False})
+    return handed
 
 
 @transaction.atomic

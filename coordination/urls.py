@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/<id:pk>/", views.person_detail, name="person_detail"),
     path("people/<id:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<id:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/<id:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<id:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),

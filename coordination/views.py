@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.utils import perform_login
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -24,10 +25,22 @@ from django.views.decorators.http import require_POST
 
 from common import registry
 from common.audit import describe_changes
+from common.confirm import confirmation, confirmed
 from common.dates import group_today
-from common.editing import posted, submit_form, versioned_edit
+from common.editing import (
+    AlreadySubmitted,
+    already_submitted,
+    apply_errors,
+    once,
+    posted,
+    previous_submission,
+    submit_form,
+    versioned_edit,
+)
 from common.http import AuthenticatedRequest
 from common.permissions import require
+from common.registry import Holding
+from common.versioning import ConflictError
 from coordination import permissions, selectors, services
 from coordination.forms import (
     AcceptInvitationForm,
@@ -236,6 +249,127 @@ def person_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
         save=lambda **changes: services.person_update(person=person, actor=request.user, **changes),
         template="coordination/person_form.html",
         context={"person": person},
+    )
+
+
+class DeactivateForm(forms.Form):
+    """Who takes over what a leaving person holds (or the choice to leave it unassigned)."""
+
+    successor = forms.ModelChoiceField(
+        label=_lazy("Hand everything over to"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_lazy("Choose a colleague"),
+    )
+    leave_unassigned = forms.BooleanField(
+        label=_lazy(
+            "Leave it without an owner (the dashboard lists it under “Left without an owner”)"
+        ),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, person: Person, holds_something: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.holds_something = holds_something
+        successor = self.fields["successor"]
+        if isinstance(successor, forms.ModelChoiceField):  # always; narrows the type
+            successor.queryset = services.successors_for(person)
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if data.get("successor") and data.get("leave_unassigned"):
+            raise ValidationError(
+                _("Choose a colleague or to leave it without an owner, not both.")
+            )
+        if self.holds_something and not data.get("successor") and not data.get("leave_unassigned"):
+            self.add_error(
+                "successor",
+                _("Choose who takes over, or choose to leave it without an owner."),
+            )
+        return data
+
+
+def _deactivation_consequences(
+    person: Person, held: list[Holding], successor: Person | None
+) -> list[str]:
+    said = [
+        _("%(name)s can no longer sign in and is no longer emailed.") % {"name": person},
+    ]
+    for holding in held:
+        if successor is not None:
+            said.append(
+                _("%(what)s (%(count)s) go to %(successor)s.")
+                % {"what": holding.label, "count": holding.count, "successor": successor}
+            )
+        else:
+            said.append(
+                _(
+                    "%(what)s (%(count)s) are left without an owner: the dashboard lists them "
+                    "until someone takes them."
+                )
+                % {"what": holding.label, "count": holding.count}
+            )
+    return said
+
+
+def person_deactivate(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    """What a leaving person holds, who takes it over, then (after a confirmation) their
+    deactivation and the handover together."""
+    person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
+    require(permissions.can_manage_members(request.user))
+    back = person.get_absolute_url()
+    if request.method == "POST" and (repeated := previous_submission(request)):
+        return already_submitted(request, repeated, back)
+    held = services.holdings_of(person)
+    form = DeactivateForm(
+        posted(request),
+        person=person,
+        holds_something=bool(held),
+        initial={"version": person.version},
+    )
+    if request.method == "POST" and person.is_active and form.is_valid():
+        successor = form.cleaned_data["successor"]
+        if not confirmed(request):
+            return confirmation(
+                request,
+                title=_("Deactivate %(name)s?") % {"name": person},
+                consequences=_deactivation_consequences(person, held, successor),
+                action_label=_("Deactivate"),
+                cancel_url=request.path,
+            )
+        try:
+            handed = once(
+                request,
+                lambda: services.person_deactivate(
+                    person=person,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    successor=successor,
+                    leave_unassigned=form.cleaned_data["leave_unassigned"],
+                ),
+                url=lambda _handed: back,
+            )
+        except AlreadySubmitted as repeated:
+            return already_submitted(request, repeated, back)
+        except ConflictError:
+            form.add_error(
+                None, _("Someone changed this person meanwhile. Check their page and try again.")
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            done = _("%(name)s is deactivated.") % {"name": person}
+            if handed:
+                done += " " + _("What they held now belongs to %(successor)s.") % {
+                    "successor": successor
+                }
+            messages.success(request, done)
+            return redirect(back)
+    return render(
+        request,
+        "coordination/person_deactivate.html",
+        {"person": person, "held": held, "form": form},
     )
 
 

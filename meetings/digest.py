@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import group_time_zone
 from common.digests import lines_for_people, organisations_of
 from common.people import Recipient
 from coordination.models import Person
@@ -99,28 +100,29 @@ class RSVPsSection:
 
 class MinutesSection:
     kind = "minutes"
-    label = _("Minutes circulated for approval")
+    label = _("Minutes awaiting your organisation's answer")
     roles = Person.ACTING_ROLES | {Person.Role.PRINCIPAL}
-    title = _("Minutes circulated for approval")
+    title = _("Minutes awaiting your organisation's answer")
 
     def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[Line]]:
-        organisation_ids = organisations_of(people)
-        rows: list[tuple[Meeting, Line]] = [
-            (
-                minutes.meeting,
+        # The deadline is a date of the group's calendar, whatever the reader's zone.
+        today = timezone.localdate(now, group_time_zone())
+        lines: dict[int, list[Line]] = defaultdict(list)
+        for minutes, organisation_id in selectors.minutes_awaiting_answer(
+            organisations_of(people), today
+        ):
+            lines[organisation_id].append(
                 {
                     "title": minutes.meeting.title,
-                    "url": minutes.get_absolute_url(),
+                    "url": minutes.answers_url(),
                     "detail": format_lazy(
-                        _("approval due {date}"), date=minutes.approval_due_on.isoformat()
+                        _("answer by {date}"), date=minutes.approval_due_on.isoformat()
                     )
                     if minutes.approval_due_on
                     else "",
-                },
+                }
             )
-            for minutes in selectors.minutes_awaiting_approval(organisation_ids)
-        ]
-        return lines_for_people(people, _per_meeting(rows, organisation_ids))
+        return lines_for_people(people, lines)
 
 
 class ActionItemsSection:

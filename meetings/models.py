@@ -251,6 +251,15 @@ class Minutes(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # Comments close, and approval is due, on this date once the minutes are circulated.
     approval_due_on = models.DateField(_("approval due"), null=True, blank=True)
+    # How many times the minutes went out for approval: answers belong to one circulation, so a
+    # text circulated again after changes is answered again.
+    circulation = models.PositiveSmallIntegerField(default=0, editable=False)
+    circulated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -262,6 +271,88 @@ class Minutes(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#minutes"
+
+    def answers_url(self) -> str:
+        return reverse("meetings:minutes_answers", kwargs={"pk": self.meeting_id})
+
+
+class MinutesAnswer(models.Model):
+    """An organisation's answer to circulated minutes: one per organisation, changed in place
+    until the deadline (the audit log keeps every earlier answer, with who and when)."""
+
+    class Answer(models.TextChoices):
+        APPROVE = "approve", _("Approves the minutes")
+        CHANGES = "changes", _("Requests changes")
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="minutes_answers"
+    )
+    # The circulation answered: an answer to an earlier circulation is no answer to this one.
+    circulation = models.PositiveSmallIntegerField()
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
+    passage = models.TextField(
+        _("passage"), blank=True, help_text=_("Copy the words of the minutes you comment on.")
+    )
+    reason = models.TextField(_("comment or reason"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+    # The secretariat recorded the answer on the organisation's behalf.
+    on_behalf = models.BooleanField(_("recorded on the organisation's behalf"), default=False)
+    chair_reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["minutes", "organisation__acronym"]
+        verbose_name = _("answer to minutes")
+        verbose_name_plural = _("answers to minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "organisation"], name="one_minutes_answer_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.minutes}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.minutes.answers_url()}#answer-{self.organisation_id}"
+
+
+class Attendance(models.Model):
+    """Whether an organisation took part in a meeting, as the minutes record it (the RSVPs say
+    who meant to come; this says who came, and the annual report counts it)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_attendance"
+    )
+    attended = models.BooleanField(_("attended"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "organisation__acronym"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="one_attendance_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url() + "#attendance"
 
 
 class Decision(models.Model):
@@ -401,6 +492,8 @@ auditlog.register(Meeting, exclude_fields=["version", "sequence", "updated_at", 
 auditlog.register(Invitation)
 auditlog.register(AgendaItem)
 auditlog.register(Minutes, exclude_fields=["version"])
+auditlog.register(MinutesAnswer)
+auditlog.register(Attendance)
 auditlog.register(Decision)
 auditlog.register(ActionItem)
 auditlog.register(Document, exclude_fields=["file"])

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.registry import EmailKind
 from coordination.models import Person
 from meetings import ical
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting, Minutes, MinutesAnswer
 from notifications import contract
 
 MEETING_INVITATION = EmailKind("meeting_invitation", _("Meeting invitation"))
 AGENDA = EmailKind("agenda", _("Agenda published"))
 MEETING_CHANGED = EmailKind("meeting_changed", _("Meeting rescheduled"))
 MEETING_CANCELLED = EmailKind("meeting_cancelled", _("Meeting cancelled"))
+RSVP_REMINDER = EmailKind("rsvp_reminder", _("Reminder to answer a meeting invitation"))
 
 # Each event of a meeting: the kind of email, and its title (the subject line of the email).
 EVENTS = {
@@ -55,4 +57,77 @@ def meeting_event(*, meeting_id: int, event: str) -> int:
             "agenda": list(meeting.agenda_items.select_related("presenter_organisation")),
         },
         ics=ical.calendar([meeting], name=meeting.title).decode(),
+    )
+
+
+def rsvp_reminded(*, meeting_id: int, reminder: str) -> int:
+    """An organiser reminded the invited organisations that have not answered: a service
+    message (an answer is asked) to their people, unless the meeting changed since."""
+    meeting = Meeting.objects.select_related("host_organisation").get(pk=meeting_id)
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
+        return 0
+    silent = meeting.invitations.filter(response=Invitation.Response.NO_ANSWER).values(
+        "organisation_id"
+    )
+    return contract.notify(
+        people=audience(meeting).filter(organisation_id__in=silent),
+        kind=RSVP_REMINDER.code,
+        key=f"meeting:{meeting.pk}:rsvp-reminder:{reminder}",
+        title=format_lazy(_("Your answer is awaited: {title}"), title=meeting.title),
+        url=meeting.get_absolute_url() + "#rsvps",
+        template="meetings/email/rsvp_reminder",
+        context={"meeting": meeting},
+        service=True,
+    )
+
+
+MINUTES_CIRCULATED = EmailKind("minutes_circulated", _("Minutes circulated for approval"))
+MINUTES_REPLY = EmailKind("minutes_reply", _("Reply to a request for changes to minutes"))
+
+
+def minutes_audience(meeting: Meeting) -> QuerySet[Person]:
+    """Who answers a meeting's minutes: the focal points and alternates of the organisations
+    invited to it or hosting it."""
+    return Person.objects.filter(
+        Q(organisation__meeting_invitations__meeting=meeting)
+        | Q(organisation_id=meeting.host_organisation_id),
+        is_active=True,
+        role__in=[Person.Role.FOCAL_POINT, Person.Role.ALTERNATE],
+    ).distinct()
+
+
+def minutes_circulated(*, minutes_id: int, circulation: int) -> int:
+    """The minutes went out for approval: each organisation's people get the draft and the
+    deadline. A service message (an answer is asked); a circulation again after changes is a
+    new event, and asks again."""
+    minutes = Minutes.objects.select_related("meeting").get(pk=minutes_id)
+    if minutes.status != Minutes.Status.CIRCULATED or minutes.circulation != circulation:
+        return 0  # approved or circulated again meanwhile: that event speaks for itself
+    meeting = minutes.meeting
+    return contract.notify(
+        people=minutes_audience(meeting),
+        kind=MINUTES_CIRCULATED.code,
+        key=f"minutes:{minutes.pk}:circulated:{circulation}",
+        title=format_lazy(_("Minutes for your approval: {title}"), title=meeting.title),
+        url=minutes.answers_url(),
+        template="meetings/email/minutes_circulated",
+        context={"meeting": meeting, "minutes": minutes},
+        service=True,
+    )
+
+
+def minutes_replied(*, answer_id: int, stamp: str) -> int:
+    """The chair replied to an organisation's request for changes: its people are told."""
+    answer = MinutesAnswer.objects.select_related(
+        "minutes__meeting", "organisation", "replied_by"
+    ).get(pk=answer_id)
+    meeting = answer.minutes.meeting
+    return contract.notify(
+        people=minutes_audience(meeting).filter(organisation_id=answer.organisation_id),
+        kind=MINUTES_REPLY.code,
+        key=f"minutes-answer:{answer.pk}:reply:{stamp}",
+        title=format_lazy(_("Reply to your request on the minutes: {title}"), title=meeting.title),
+        url=answer.get_absolute_url(),
+        template="meetings/email/minutes_reply",
+        context={"meeting": meeting, "answer": answer},
     )

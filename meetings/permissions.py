@@ -81,12 +81,19 @@ def can_download(user: AnyUser, document: Document) -> bool:
 
 
 def can_answer(user: AnyUser, invitation: Invitation) -> bool:
-    """A focal point (or alternate) answers for their own organisation; the secretariat may
-    record an answer for anyone."""
-    return is_secretariat(user) or bool(
-        user.is_authenticated
-        and user.is_focal_point
-        and user.organisation_id == invitation.organisation_id
+    """A focal point (or alternate) answers for their own organisation; so does its principal
+    for a principals' meeting, the one kind of meeting the principals themselves attend; the
+    secretariat may record an answer for anyone."""
+    if is_secretariat(user):
+        return True
+    if not (user.is_authenticated and user.organisation_id == invitation.organisation_id):
+        return False
+    if user.is_focal_point:
+        return True
+    return (
+        user.is_active
+        and user.role == user.Role.PRINCIPAL
+        and invitation.meeting.kind == invitation.meeting.Kind.PRINCIPALS
     )
 
 
@@ -97,4 +104,12 @@ def can_answer_now(user: AnyUser, invitation: Invitation) -> bool:
     return (
         can_answer(user, invitation)
         and invitation.meeting.status == invitation.meeting.Status.SCHEDULED
+    )
+
+
+def can_answer_minutes_for(user: AnyUser, organisation_id: int) -> bool:
+    """Answer circulated minutes for this organisation: its focal points and alternates, or the
+    secretariat on its behalf (the answer says so). Nobody answers for another organisation."""
+    return is_secretariat(user) or bool(
+        user.is_authenticated and user.is_focal_point and user.organisation_id == organisation_id
     )

@@ -8,22 +8,24 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.registry import Backlink
-from coordination.models import Person
+from coordination.models import Organisation, Person
 from meetings import permissions
 from meetings.models import (
     ActionItem,
     AgendaItem,
+    Attendance,
     Document,
     Invitation,
     Meeting,
     MeetingQuerySet,
     Minutes,
+    MinutesAnswer,
 )
 from statements.models import Statement
 from workplans.models import WorkItem
@@ -287,3 +289,110 @@ def action_items_due(
         .select_related("meeting", "owner")
         .order_by("due_on", "pk")
     )
+
+
+# --- Minutes: who answers, who answered, who attended ---------------------------------------------
+
+
+def answering_organisation_ids(meeting: Meeting) -> set[int]:
+    """The organisations that answer the meeting's circulated minutes and whose attendance they
+    record: those invited, and the host (the organisations the meeting concerns)."""
+    ids = set(meeting.invitations.values_list("organisation_id", flat=True))
+    if meeting.host_organisation_id is not None:
+        ids.add(meeting.host_organisation_id)
+    return ids
+
+
+class AnswerRow(NamedTuple):
+    organisation: Organisation
+    answer: MinutesAnswer | None  # this circulation's answer, or None while awaited
+    earlier: MinutesAnswer | None  # an answer to an earlier circulation of the minutes
+
+
+def minutes_answer_rows(meeting: Meeting, minutes: Minutes) -> list[AnswerRow]:
+    """Every organisation of the meeting, in order, with its answer to the minutes: three
+    queries, whatever the number of organisations."""
+    ids = answering_organisation_ids(meeting)
+    answers = {
+        a.organisation_id: a
+        for a in minutes.answers.select_related("answered_by", "replied_by").filter(
+            organisation_id__in=ids
+        )
+    }
+    rows = []
+    for organisation in Organisation.objects.filter(pk__in=ids).order_by("acronym"):
+        answer = answers.get(organisation.pk)
+        current = answer is not None and answer.circulation == minutes.circulation
+        rows.append(
+            AnswerRow(
+                organisation=organisation,
+                answer=answer if current else None,
+                earlier=None if current else answer,
+            )
+        )
+    return rows
+
+
+def minutes_awaiting_answer(
+    organisation_ids: Collection[int], today: date
+) -> list[tuple[Minutes, int]]:
+    """Circulated minutes whose deadline has not passed, of meetings the organisations were
+    invited to or hosted, paired with each of those organisations that has not answered this
+    circulation yet: the soonest deadline first. Three queries for any number of
+    organisations (the dashboard asks for one, a digest batch for all of its readers')."""
+    minutes_list = list(
+        Minutes.objects.filter(status=Minutes.Status.CIRCULATED)
+        .filter(Q(approval_due_on__isnull=True) | Q(approval_due_on__gte=today))
+        .filter(_concerns(organisation_ids, prefix="meeting__"))
+        .select_related("meeting")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=MinutesAnswer.objects.filter(organisation_id__in=organisation_ids),
+                to_attr="readers_answers",
+            )
+        )
+        .order_by(F("approval_due_on").asc(nulls_last=True), "pk")
+    )
+    concerned = organisations_concerned([m.meeting for m in minutes_list], organisation_ids)
+    awaiting: list[tuple[Minutes, int]] = []
+    for minutes in minutes_list:
+        answered = {
+            a.organisation_id
+            for a in minutes.readers_answers
+            if a.circulation == minutes.circulation
+        }
+        for organisation_id in sorted(concerned[minutes.meeting_id] - answered):
+            awaiting.append((minutes, organisation_id))
+    return awaiting
+
+
+def attendance_of(meeting: Meeting) -> dict[int, bool]:
+    """The meeting's recorded attendance: organisation id → attended (absent: not recorded)."""
+    return dict(
+        Attendance.objects.filter(meeting=meeting).values_list("organisation_id", "attended")
+    )
+
+
+class AttendanceCount(NamedTuple):
+    attended: int  # meetings the organisation took part in
+    recorded: int  # meetings whose minutes recorded its attendance, attended or not
+
+
+def attendance_counts(
+    start: datetime, end: datetime, organisation_ids: Collection[int] | None = None
+) -> dict[int, AttendanceCount]:
+    """Per organisation, how many meetings starting in [start, end) it attended, of those whose
+    attendance was recorded (cancelled meetings excepted): one query. For the annual report."""
+    rows = Attendance.objects.filter(
+        meeting__starts_at__gte=start, meeting__starts_at__lt=end
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=organisation_ids)
+    counts = rows.values("organisation_id").annotate(
+        attended=Count("pk", filter=Q(attended=True)), recorded=Count("pk")
+    )
+    return {
+        row["organisation_id"]: AttendanceCount(row["attended"], row["recorded"])
+        for row in counts.order_by("organisation_id")
+    }

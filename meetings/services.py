@@ -22,16 +22,18 @@ from common.dates import group_today
 from common.permissions import require
 from common.versioning import ConflictError, reject_unknown, save_versioned
 from coordination.models import ChairTerm, Organisation, Person
-from meetings import notify, permissions
+from meetings import notify, permissions, selectors
 from meetings.models import (
     ActionItem,
     AgendaItem,
+    Attendance,
     CalendarFeed,
     Decision,
     Document,
     Invitation,
     Meeting,
     Minutes,
+    MinutesAnswer,
     new_feed_token,
 )
 from notifications import contract
@@ -372,37 +374,221 @@ def minutes_save(
         return save_versioned(minutes, expected_version=version, changes={"text": text})
 
 
-@transaction.atomic
-def minutes_circulate(*, meeting: Meeting, actor: Person, approval_due_on: date) -> Minutes:
-    _require_manager(actor, meeting)
+def _minutes_for_update(meeting: Meeting) -> Minutes:
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         raise ValidationError(_("Write the minutes first."))
+    return minutes
+
+
+def circulation_refused(meeting: Meeting, minutes: Minutes | None) -> str:
+    """Why the minutes cannot be circulated now ("" when they can): the page shows it in place
+    of the button, and minutes_circulate refuses with it."""
+    if minutes is None:
+        return _("Write the minutes first.")
     if minutes.status == Minutes.Status.APPROVED:
-        raise ValidationError(_("These minutes are already approved."))
+        return _("These minutes are already approved.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        return _("The meeting is cancelled: it has no minutes to approve.")
+    if meeting.ends_at > timezone.now():
+        return _("Minutes are circulated once the meeting has ended.")
+    return ""
+
+
+@transaction.atomic
+def minutes_circulate(*, meeting: Meeting, actor: Person, approval_due_on: date) -> Minutes:
+    """Send the minutes to the organisations of the meeting for their answers by
+    `approval_due_on` (the group's date). Circulating again, after changes, opens a new
+    circulation: every organisation answers the new text."""
+    _require_manager(actor, meeting)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    minutes = _minutes_for_update(meeting)
+    if refused := circulation_refused(meeting, minutes):
+        raise ValidationError(refused)
     if approval_due_on < group_today():
         raise ValidationError({"approval_due_on": _("The approval date is in the past.")})
     with acting_as(actor):
         minutes.status = Minutes.Status.CIRCULATED
         minutes.circulated_at = timezone.now()
+        minutes.circulated_by = actor
+        minutes.circulation += 1
         minutes.approval_due_on = approval_due_on
         minutes.version += 1
-        minutes.save(update_fields=["status", "circulated_at", "approval_due_on", "version"])
+        minutes.save(
+            update_fields=[
+                "status",
+                "circulated_at",
+                "circulated_by",
+                "circulation",
+                "approval_due_on",
+                "version",
+            ]
+        )
+    contract.record(
+        notify.minutes_circulated, minutes_id=minutes.pk, circulation=minutes.circulation
+    )
     return minutes
+
+
+def answers_open(minutes: Minutes) -> bool:
+    """Whether the organisations may still answer: circulated, and the deadline (a date of the
+    group's calendar) not passed."""
+    return minutes.status == Minutes.Status.CIRCULATED and (
+        minutes.approval_due_on is None or group_today() <= minutes.approval_due_on
+    )
+
+
+def approval_open(minutes: Minutes, answering: set[int]) -> bool:
+    """Whether the chair may approve now: after the deadline, or once every organisation of
+    the meeting answered this circulation."""
+    if minutes.status != Minutes.Status.CIRCULATED:
+        return False
+    if not answers_open(minutes):
+        return True
+    answered = set(
+        MinutesAnswer.objects.filter(minutes=minutes, circulation=minutes.circulation).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return answering <= answered
 
 
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, actor: Person) -> Minutes:
     _require_manager(actor, meeting)
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-    if minutes is None or minutes.status != Minutes.Status.CIRCULATED:
+    minutes = _minutes_for_update(meeting)
+    if minutes.status != Minutes.Status.CIRCULATED:
         raise ValidationError(_("Minutes are approved after they have been circulated."))
+    if not approval_open(minutes, selectors.answering_organisation_ids(meeting)):
+        raise ValidationError(
+            _(
+                "The minutes can be approved after the deadline (%(date)s) or once every "
+                "organisation has answered."
+            )
+            % {"date": minutes.approval_due_on.isoformat() if minutes.approval_due_on else ""}
+        )
     with acting_as(actor):
         minutes.status = Minutes.Status.APPROVED
         minutes.approved_at = timezone.now()
+        minutes.approved_by = actor
         minutes.version += 1
-        minutes.save(update_fields=["status", "approved_at", "version"])
+        minutes.save(update_fields=["status", "approved_at", "approved_by", "version"])
     return minutes
+
+
+@transaction.atomic
+def minutes_answer(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    organisation: Organisation,
+    answer: str,
+    reason: str = "",
+    passage: str = "",
+) -> MinutesAnswer:
+    """Record (or change, until the deadline) an organisation's answer to the circulated
+    minutes: approve, or request changes with a reason; either may quote a passage."""
+    require(permissions.can_answer_minutes_for(actor, organisation.pk))
+    if organisation.pk not in selectors.answering_organisation_ids(meeting):
+        raise ValidationError(_("This organisation was not invited to the meeting."))
+    # The minutes row is the lock: an answer and the approval (or a new circulation) are
+    # serialised, so no answer lands in a circulation that closed meanwhile.
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None or minutes.status == Minutes.Status.DRAFT:
+        raise ValidationError(_("These minutes have not been circulated for approval."))
+    if minutes.status == Minutes.Status.APPROVED:
+        raise ValidationError(_("These minutes are approved: answers are closed."))
+    if not answers_open(minutes):
+        raise ValidationError(_("The deadline for answers has passed."))
+    if answer not in MinutesAnswer.Answer.values:
+        raise ValidationError({"answer": _("Choose whether your organisation approves.")})
+    reason, passage = reason.strip(), passage.strip()
+    if answer == MinutesAnswer.Answer.CHANGES and not reason:
+        raise ValidationError({"reason": _("Say what should change, and why.")})
+    if passage and not reason:
+        raise ValidationError({"reason": _("Say what you comment on the quoted passage.")})
+    if passage and " ".join(passage.split()) not in " ".join(minutes.text.split()):
+        raise ValidationError(
+            {"passage": _("The quoted passage is not in the minutes: copy it from the text.")}
+        )
+    existing = MinutesAnswer.objects.filter(minutes=minutes, organisation=organisation).first()
+    row = existing or MinutesAnswer(minutes=minutes, organisation=organisation)
+    with acting_as(actor):
+        row.circulation = minutes.circulation
+        row.answer = answer
+        row.reason = reason
+        row.passage = passage
+        row.answered_by = actor
+        row.answered_at = timezone.now()
+        row.on_behalf = actor.organisation_id != organisation.pk
+        # A new answer awaits a new reply.
+        row.chair_reply, row.replied_by, row.replied_at = "", None, None
+        row.save()
+    return row
+
+
+@transaction.atomic
+def minutes_reply(*, answer: MinutesAnswer, actor: Person, reply: str) -> MinutesAnswer:
+    """The chair's reply to an organisation's change request; its people are told."""
+    answer = (
+        MinutesAnswer.objects.select_for_update(of=("self",))
+        .select_related("minutes__meeting")
+        .get(pk=answer.pk)
+    )
+    _require_manager(actor, answer.minutes.meeting)
+    if answer.answer != MinutesAnswer.Answer.CHANGES:
+        raise ValidationError(_("Only a request for changes is replied to."))
+    if answer.circulation != answer.minutes.circulation:
+        raise ValidationError(_("This request was made on an earlier circulation."))
+    if not reply.strip():
+        raise ValidationError({"reply": _("Write the reply.")})
+    with acting_as(actor):
+        answer.chair_reply = reply.strip()
+        answer.replied_by = actor
+        answer.replied_at = timezone.now()
+        answer.save(update_fields=["chair_reply", "replied_by", "replied_at"])
+    contract.record(
+        notify.minutes_replied,
+        answer_id=answer.pk,
+        stamp=answer.replied_at.isoformat(),
+    )
+    return answer
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, actor: Person, attended: Iterable[Organisation]
+) -> list[Attendance]:
+    """Record which of the meeting's organisations took part (every one of them gets a row,
+    attended or not): part of the minutes, so fixed once they are approved."""
+    _require_manager(actor, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Attendance is recorded once the meeting has started."))
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.APPROVED).exists():
+        raise ValidationError(_("The minutes are approved: their attendance is final."))
+    organisations = selectors.answering_organisation_ids(meeting)
+    present = {o.pk for o in attended}
+    if not present <= organisations:
+        raise ValidationError(
+            {"attended": _("Choose among the organisations invited to the meeting.")}
+        )
+    stored = {row.organisation_id: row for row in Attendance.objects.filter(meeting=meeting)}
+    now = timezone.now()
+    rows = []
+    with acting_as(actor):
+        for organisation_id in sorted(organisations):
+            row = stored.get(organisation_id) or Attendance(
+                meeting=meeting, organisation_id=organisation_id
+            )
+            if row.pk is None or row.attended != (organisation_id in present):
+                row.attended = organisation_id in present
+                row.recorded_by, row.recorded_at = actor, now
+                row.save()
+            rows.append(row)
+    return rows
 
 
 @transaction.atomic

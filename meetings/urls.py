@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import common.urls  # noqa: F401  # registers <id:...>, the converter of object ids
-from meetings import views
+from meetings import minutes_views, reminder_views, views
 
 app_name = "meetings"
 
@@ -20,13 +20,18 @@ urlpatterns = [
     path("<id:pk>/status/<slug:action>/", views.meeting_status, name="meeting_status"),
     path("<id:pk>/invitees/", views.invitees_set, name="invitees_set"),
     path("<id:pk>/rsvp/", views.rsvp, name="rsvp"),
+    path("<id:pk>/rsvp/remind/", reminder_views.rsvp_remind, name="rsvp_remind"),
     path("<id:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path("agenda/<id:pk>/edit/", views.agenda_edit, name="agenda_edit"),
     path("agenda/<id:pk>/move/<slug:direction>/", views.agenda_move, name="agenda_move"),
     path("agenda/<id:pk>/remove/", views.agenda_remove, name="agenda_remove"),
     path("<id:pk>/minutes/", views.minutes_save, name="minutes_save"),
-    path("<id:pk>/minutes/circulate/", views.minutes_circulate, name="minutes_circulate"),
-    path("<id:pk>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
+    path("<id:pk>/minutes/answers/", minutes_views.minutes_answers, name="minutes_answers"),
+    path("<id:pk>/minutes/answer/", minutes_views.minutes_answer, name="minutes_answer"),
+    path("minutes/answers/<id:pk>/reply/", minutes_views.minutes_reply, name="minutes_reply"),
+    path("<id:pk>/minutes/circulate/", minutes_views.minutes_circulate, name="minutes_circulate"),
+    path("<id:pk>/minutes/approve/", minutes_views.minutes_approve, name="minutes_approve"),
+    path("<id:pk>/attendance/", minutes_views.attendance_record, name="attendance_record"),
     path("<id:pk>/decisions/", views.decision_add, name="decision_add"),
     path("decisions/<id:pk>/remove/", views.decision_remove, name="decision_remove"),
     path("<id:pk>/actions/", views.action_add, name="action_add"),

@@ -502,29 +502,6 @@ def _minutes_conflict(
     )
 
 
-minutes_circulate = _addition(
-    lambda request, meeting: CirculateForm(request.POST),
-    lambda meeting, actor, data: services.minutes_circulate(
-        meeting=meeting, actor=actor, approval_due_on=data["approval_due_on"]
-    ),
-    anchor="minutes",
-    invalid=gettext_lazy("Give the date by which the minutes are to be approved."),
-    done=gettext_lazy("The minutes are circulated for approval."),
-)
-
-
-@require_POST
-def minutes_approve(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    return _run(
-        request,
-        meeting,
-        lambda: services.minutes_approve(meeting=meeting, actor=request.user),
-        _("The minutes are approved."),
-        "minutes",
-    )
-
-
 decision_add = _addition(
     lambda request, meeting: DecisionForm(request.POST),
     lambda meeting, actor, data: services.decision_add(

@@ -14,6 +14,8 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Last in the digest: what happened, for those not emailed at once (notifications.news).
         registry.digest_sections.add("notifications.news.NEWS", order=900)
+        # Only for those the delivery log readers rule lets in (the block asks it).
+        registry.dashboard_blocks.add("notifications.dashboard.failed_deliveries", order=4)
         for check in ("broker", "worker", "beat_tick", "events", "deliveries", "digests"):
             registry.status_checks.add(f"notifications.status.{check}", order=20)
         # The beat records its tick from its own process, so that a stopped worker does not

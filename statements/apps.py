@@ -26,10 +26,12 @@ class StatementsConfig(AppConfig):
             registry.event_handlers.add(f"statements.notify.{handler}")
         # The last reminders, 24 hours before a deadline (statements.reminders claims each).
         registry.event_handlers.add("statements.notify.comment_last_call")
+        registry.event_handlers.add("statements.notify.comments_reminded")
         registry.event_handlers.add("statements.notify.round_last_call")
         for kind in (
             "COMMENTS_REQUESTED",
             "COMMENTS_LAST_CALL",
+            "COMMENTS_REMINDER",
             "ENDORSEMENT_REQUESTED",
             "ENDORSEMENT_REMINDER",
             "ENDORSEMENT_REFUSED",
@@ -44,6 +46,7 @@ class StatementsConfig(AppConfig):
         registry.dashboard_blocks.add("statements.dashboard.my_statements", order=25)
         registry.search_sources.add("statements.search.statements")
         registry.handover_sources.add("statements.handover.statements_in_progress")
+        registry.ownership_sources.add("statements.ownership.STATEMENTS_DRAFTED")
         # After the group (0), whose organisations and people the statements name, and after the
         # meetings (30) and the handover the demonstration opens (40).
         registry.demo_loaders.add("statements.demo.load_statements", order=50)

@@ -107,10 +107,13 @@ def round_remind(*, round: EndorsementRound, actor: Person) -> Reminder:
     if current.deadline <= timezone.now():
         raise ValidationError(_("The deadline of this round has passed: nobody is reminded."))
     answered = current.endorsements.values("organisation_id")
-    if not current.addressed_organisations.exclude(pk__in=answered).exists():
+    silent = list(
+        current.addressed_organisations.exclude(pk__in=answered).values_list("acronym", flat=True)
+    )
+    if not silent:
         raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
     subject = reminders.reminder_subject(current)
-    reminder = reminders.reminder_claim(subject=subject, actor=actor)
+    reminder = reminders.reminder_claim(subject=subject, actor=actor, to=silent)
     if reminder is None:
         last = reminders.last_reminder(subject)
         raise ValidationError(
@@ -121,6 +124,46 @@ def round_remind(*, round: EndorsementRound, actor: Person) -> Reminder:
     # next day's reminder sends again.
     contract.record(
         notify.round_reminded, round_id=current.pk, reminder=reminder.last_sent_at.isoformat()
+    )
+    return reminder
+
+
+def comment_reminder_subject(statement: Statement) -> str:
+    """What common.reminders names the comment period's reminders by (one a day)."""
+    return f"{reminders.reminder_subject(statement)}:comments"
+
+
+@transaction.atomic
+def comment_period_remind(*, statement: Statement, actor: Person) -> Reminder:
+    """Remind the member organisations that have neither commented on the version nor said they
+    have none, at most once a day, while the comment period runs."""
+    require(permissions.can_draft(actor, statement))
+    current = Statement.objects.get(pk=statement.pk)
+    if current.stage != Statement.Stage.OPEN_FOR_COMMENTS or current.comment_deadline is None:
+        raise ValidationError(_("No comment period is running: nobody is reminded."))
+    version = latest_version(current)
+    if version is None:
+        raise ValidationError(_("This statement has no text to comment on yet."))
+    members = Organisation.objects.current(group_today()).values_list("pk", flat=True)
+    silent = sorted(
+        Organisation.objects.filter(
+            pk__in=notify.organisations_yet_to_comment(version, members)
+        ).values_list("acronym", flat=True)
+    )
+    if not silent:
+        raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
+    reminder = reminders.reminder_claim(
+        subject=comment_reminder_subject(current), actor=actor, to=silent
+    )
+    if reminder is None:
+        raise ValidationError(
+            _("A reminder went less than a day ago: the next can be sent a day after it.")
+        )
+    contract.record(
+        notify.comments_reminded,
+        statement_id=current.pk,
+        deadline=current.comment_deadline.isoformat(),
+        reminder=reminder.last_sent_at.isoformat(),
     )
     return reminder
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 COMMENTS_REQUESTED = EmailKind("comments_requested", _("Comments requested on a statement"))
 COMMENTS_LAST_CALL = EmailKind("comments_last_call", _("Last day to comment on a statement"))
+COMMENTS_REMINDER = EmailKind("comments_reminder", _("Reminder to comment on a statement"))
 ENDORSEMENT_REQUESTED = EmailKind("endorsement_requested", _("Endorsement requested"))
 ENDORSEMENT_REMINDER = EmailKind("endorsement_reminder", _("Endorsement reminder"))
 ENDORSEMENT_REFUSED = EmailKind("endorsement_refused", _("Objection or decline in a round"))
@@ -151,7 +152,7 @@ def _comment_period(statement_id: int, deadline: str) -> tuple[Statement, Versio
 
 
 def _ask_for_comments(
-    statement_id: int, deadline: str, *, last_call: bool, only_silent: bool
+    statement_id: int, deadline: str, *, last_call: bool, only_silent: bool, reminder: str = ""
 ) -> int:
     """Ask the people of the member organisations (or only of those that have neither commented
     on the version nor said they have none) for their comments, as a service message."""
@@ -167,6 +168,10 @@ def _ask_for_comments(
         if last_call
         else (COMMENTS_REQUESTED, "comments", _("Comments asked: {title}"))
     )
+    if reminder:
+        # A drafter's reminder: its moment names it, so each day's goes once.
+        kind, event = COMMENTS_REMINDER, f"comments-reminder:{reminder}"
+        title = _("Your comments are awaited: {title}")
     return contract.notify(
         people=organisation_people(asked, today),
         kind=kind.code,
@@ -179,6 +184,7 @@ def _ask_for_comments(
             "version": version,
             "deadline": current,
             "last_call": last_call,
+            "reminder": bool(reminder),
         },
         service=True,
     )
@@ -191,6 +197,14 @@ def comment_period_opened(*, statement_id: int, deadline: str) -> int:
     `deadline` is the comment deadline as recorded (ISO 8601): it is part of the key, so an
     extension asks again and a retried event does not."""
     return _ask_for_comments(statement_id, deadline, last_call=False, only_silent=False)
+
+
+def comments_reminded(*, statement_id: int, deadline: str, reminder: str) -> int:
+    """A drafter reminded the organisations that have not answered the comment period (a
+    service message, to them only)."""
+    return _ask_for_comments(
+        statement_id, deadline, last_call=False, only_silent=True, reminder=reminder
+    )
 
 
 def comment_last_call(*, statement_id: int, deadline: str) -> int:

@@ -464,6 +464,17 @@ def round_remind(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse
     )
 
 
+@require_POST
+def comment_remind(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    statement = _drafted(request, pk)
+    return _act(
+        request,
+        lambda: lifecycle.comment_period_remind(statement=statement, actor=request.user),
+        back=_detail_url(statement.pk, "life"),
+        done=_("The organisations that have not answered are being reminded."),
+    )
+
+
 def round_answer(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     """An organisation's answer: given by its principal (or acting principal), or recorded on the
     principal's behalf by its focal point or the secretariat (who chooses the organisation)."""

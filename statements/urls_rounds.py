@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("rounds/<id:pk>/remind/", round_views.round_remind, name="round_remind"),
     # The statement's life around its text.
     path("<id:pk>/comment-period/", round_views.comment_period, name="comment_period"),
+    path("<id:pk>/comment-period/remind/", round_views.comment_remind, name="comment_remind"),
     path("<id:pk>/adopt/", round_views.statement_adopt, name="statement_adopt"),
     path("<id:pk>/withdraw/", round_views.statement_withdraw, name="statement_withdraw"),
     path("<id:pk>/publish/", round_views.statement_publish, name="statement_publish"),

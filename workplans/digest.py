@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from common.digests import lines_for_people, organisations_of
 from coordination.models import Organisation, Person
 from workplans.models import DUE_SOON, OVERDUE, WorkItem
+from workplans.notify import field_label
 from workplans.permissions import organisation_ids_of
+from workplans.services import LEAD_WATCHES
 
 if TYPE_CHECKING:
     from common.people import Recipient
@@ -75,3 +79,100 @@ class WorkItemsSection:
 
 
 WORK_ITEMS = WorkItemsSection()
+
+
+# A weekly digest covers its whole week; a daily reader sees a change on the days that follow too
+# (the digest does not know a reader's frequency), each line dated.
+CHANGES_WITHIN = timedelta(days=7)
+TOLD_ROLES = (Person.Role.FOCAL_POINT, Person.Role.ALTERNATE)
+
+
+def _shown(name: str, value: Any) -> Any:
+    """A value as auditlog stored it ("at_risk", "2024-05-01", "None"), for people to read."""
+    if value in (None, "None", ""):
+        return _("none")
+    if name == "status" and value in WorkItem.Status.values:
+        return WorkItem.Status(value).label
+    return value
+
+
+class LeadToldSection:
+    kind = "lead_told"
+    label = _("Changes by other organisations to items you lead")
+    roles = Person.ACTING_ROLES
+    title = _("Changes by other organisations to items you lead")
+
+    def collect(self, people: Sequence[Recipient], now: datetime) -> dict[int, list[DigestLine]]:
+        """Changes of status or dates in the last seven days, made by someone whose
+        organisation does not lead the item, for the lead's focal points and alternates and
+        the item's owner (never the person who made the change). Read from the audit history:
+        two queries for the whole batch (its rows, with their items' ids, and those items),
+        plus the content type, once per process."""
+        organisation_ids = organisations_of(people)
+        person_ids = {p.pk for p in people}
+        concerned = WorkItem.objects.filter(
+            Q(lead_organisation_id__in=organisation_ids) | Q(owner_id__in=person_ids)
+        ).values("pk")
+        watched = Q()
+        for name in LEAD_WATCHES:
+            watched |= Q(changes__has_key=name)
+        entries = list(
+            LogEntry.objects.filter(
+                watched,
+                content_type=ContentType.objects.get_for_model(WorkItem),
+                action=LogEntry.Action.UPDATE,
+                timestamp__gt=now - CHANGES_WITHIN,
+                timestamp__lte=now,
+                object_id__in=concerned,
+                actor__isnull=False,
+            )
+            .select_related("actor__organisation")
+            .order_by("-timestamp", "-pk")
+        )
+        if not entries:
+            return {}
+        items = WorkItem.objects.only("title", "lead_organisation_id", "owner_id").in_bulk(
+            {entry.object_id for entry in entries if entry.object_id is not None}
+        )
+        lines: dict[int, list[DigestLine]] = defaultdict(list)
+        for entry in entries:
+            item = items.get(entry.object_id or 0)
+            actor = entry.actor
+            if item is None or actor is None:
+                continue
+            actor_organisation = getattr(actor, "organisation", None)
+            if getattr(actor, "organisation_id", None) == item.lead_organisation_id:
+                continue  # the lead's own change: nobody needs telling
+            changes = entry.changes or {}
+            parts = [
+                format_lazy(
+                    "{}: {}",
+                    field_label(name),
+                    _shown(name, changes[name][1]),
+                )
+                for name in LEAD_WATCHES
+                if name in changes
+            ]
+            what = format_lazy("; ".join("{}" for _part in parts), *parts)
+            line: DigestLine = {
+                "title": item.title,
+                "url": item.get_absolute_url(),
+                # Lazy: each reader's digest renders it in their language.
+                "detail": format_lazy(
+                    _("{changes}, by {person} ({organisation}) on {date}"),
+                    changes=what,
+                    person=str(actor),
+                    organisation=actor_organisation.acronym if actor_organisation else "—",
+                    date=timezone.localdate(entry.timestamp).isoformat(),
+                ),
+            }
+            for person in people:
+                if person.pk == actor.pk:
+                    continue
+                leads = person.organisation_id == item.lead_organisation_id
+                if (leads and person.role in TOLD_ROLES) or person.pk == item.owner_id:
+                    lines[person.pk].append(line)
+        return dict(lines)
+
+
+LEAD_TOLD = LeadToldSection()

@@ -178,9 +178,12 @@ def work_item_update(*, item: WorkItem, actor: Person, version: int, **changes: 
     contributor_ids.discard(lead.pk)
     _check_owner(changes.get("owner", item.owner), {lead.pk, *contributor_ids})
     # Done means 100% is checked by save_versioned's full_clean (WorkItem.clean).
-    owner_before = WorkItem.objects.values_list("owner_id", flat=True).get(pk=item.pk)
+    owner_before, *watched_before = WorkItem.objects.values_list("owner_id", *LEAD_WATCHES).get(
+        pk=item.pk
+    )
     with acting_as(actor):
         item = save_versioned(item, expected_version=version, changes=changes)
+        _tell_lead(item, actor, dict(zip(LEAD_WATCHES, watched_before, strict=True)))
         if item.owner_id and item.owner_id != owner_before:
             contract.record(
                 notify.item_assigned,
@@ -233,7 +236,8 @@ def progress_update_post(
     # The author's own organisation (the secretariat's or a chair's when they report), so the
     # annual report credits who wrote it; the lead's for someone without one.
     organisation_id = actor.organisation_id or item.lead_organisation_id
-    return _record_progress(
+    before = {name: getattr(item, name) for name in LEAD_WATCHES}
+    update = _record_progress(
         item,
         ProgressUpdate,
         actor=actor,
@@ -245,6 +249,26 @@ def progress_update_post(
         status=status,
         percent_complete=percent_complete,
     )
+    _tell_lead(item, actor, before)
+    return update
+
+
+# What the lead organisation hears of when someone of another organisation changes it.
+LEAD_WATCHES = ("status", "start_on", "due_on")
+
+
+def _tell_lead(item: WorkItem, actor: Person, before: dict[str, Any]) -> None:
+    """Tell the item's lead (its focal points and alternates, and the owner) that someone of
+    another organisation changed its status or dates; their own changes they know of."""
+    changed = [name for name in LEAD_WATCHES if getattr(item, name) != before[name]]
+    if changed and actor.organisation_id != item.lead_organisation_id:
+        contract.record(
+            notify.lead_told,
+            item_id=item.pk,
+            actor_id=actor.pk,
+            changed=",".join(changed),
+            version=item.version,
+        )
 
 
 U = TypeVar("U", ProgressUpdate, PledgeUpdate)

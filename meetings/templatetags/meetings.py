@@ -5,6 +5,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from common import reminders
+from common.reminders import ReminderState
 from meetings.models import Meeting
 
 register = template.Library()
@@ -40,3 +42,12 @@ def meeting_when(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
         "own_same_day": own_start.date() == own_end.date(),
         "viewer_zone": str(viewer_zone),
     }
+
+
+@register.simple_tag
+def rsvp_reminder(meeting: Meeting) -> ReminderState | None:
+    """When the organisations that have not answered were last reminded (one query); None
+    once the meeting has started, when nobody is reminded any more."""
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
+        return None
+    return reminders.reminder_state(reminders.reminder_subject(meeting))

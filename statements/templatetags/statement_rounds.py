@@ -12,9 +12,10 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import reminders
 from common.dates import group_time_zone
 from coordination.models import Organisation, Person
-from statements import delivery, permissions, rounds
+from statements import delivery, lifecycle, permissions, rounds
 from statements.models import Endorsement, EndorsementRound, Statement
 from statements.rounds import Result
 
@@ -103,6 +104,7 @@ class Life:
     can_open_round: bool = False
     can_comment_period: bool = False
     comment_period_running: bool = False
+    comment_remind: reminders.ReminderState | None = None
     can_adopt: bool = False
     can_publish: bool = False
     can_withdraw: bool = False
@@ -154,6 +156,12 @@ def statement_life(context: template.Context, statement: Statement) -> Life:
     )
     life.can_comment_period = bool(
         can_draft and latest_number and text_open and life.open_round is None
+    )
+    # The drafters' "remind those who have not answered" of a running comment period.
+    life.comment_remind = (
+        reminders.reminder_state(lifecycle.comment_reminder_subject(statement))
+        if can_draft and life.comment_period_running and life.open_round is None
+        else None
     )
     last = life.rounds[0] if life.rounds else None
     life.can_adopt = bool(

@@ -41,6 +41,7 @@ def test_a_wrong_path_fails_when_read_not_when_added():
 def test_each_app_contributes_through_the_registries():
     assert {section.kind for section in registry.digest_sections} == {
         "work_items",
+        "lead_told",
         "meetings",
         "rsvps",
         "minutes",

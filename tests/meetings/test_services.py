@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -169,15 +170,18 @@ class TestRecord:
         services.minutes_save(
             meeting=meeting, actor=secretariat, text="We met and agreed.", version=minutes.version
         )
-        services.minutes_circulate(
-            meeting=meeting,
-            actor=secretariat,
-            approval_due_on=timezone.localdate() + timedelta(days=7),
-        )
-        assert list(selectors.minutes_awaiting_approval({organisation.pk})) == [
-            Minutes.objects.get()
-        ]
-        services.minutes_approve(meeting=meeting, actor=secretariat)
+        # Minutes go round once the meeting has ended; they are approved after the deadline.
+        with time_machine.travel(meeting.ends_at + timedelta(minutes=1)):
+            services.minutes_circulate(
+                meeting=meeting,
+                actor=secretariat,
+                approval_due_on=timezone.localdate() + timedelta(days=7),
+            )
+            assert list(selectors.minutes_awaiting_approval({organisation.pk})) == [
+                Minutes.objects.get()
+            ]
+        with time_machine.travel(meeting.ends_at + timedelta(days=9)):
+            services.minutes_approve(meeting=meeting, actor=secretariat)
         with pytest.raises(ValidationError):
             services.minutes_save(
                 meeting=meeting,

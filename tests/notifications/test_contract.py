@@ -50,6 +50,7 @@ def test_a_kind_added_later_reaches_the_roles_that_have_it_unless_switched_off(
         kinds=["meetings"],
         kinds_known=[
             "work_items",
+            "lead_told",
             "meetings",
             "rsvps",
             "minutes",
