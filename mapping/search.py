@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.registry import SearchResult
-from common.search import snippet
+from common.search import snippet, text_search
 from mapping.models import Initiative, Profile, Revision
 
 if TYPE_CHECKING:
@@ -38,12 +37,16 @@ def profiles(person: Recipient, query: str, limit: int) -> list[SearchResult]:
     `query`, then initiatives of published profiles whose title does; the most recently
     published first in each. Two queries, whatever the number of profiles and initiatives."""
     found = list(
-        Profile.objects.filter(published__isnull=False)
-        .filter(
-            Q(organisation__name__icontains=query)
-            | Q(organisation__acronym__icontains=query)
-            | Q(published__mandate__icontains=query)
-            | Q(published__expertise__icontains=query)
+        text_search(
+            Profile.objects.filter(published__isnull=False),
+            [
+                "organisation__name",
+                "organisation__acronym",
+                "published__mandate",
+                "published__expertise",
+            ],
+            query,
+            then=["-published_at"],
         )
         .select_related("organisation", "published")
         # The public fields only: a member-only field is not even read.
@@ -55,8 +58,7 @@ def profiles(person: Recipient, query: str, limit: int) -> list[SearchResult]:
             "published__mandate",
             "published__expertise",
             "published__reviewed_at",
-        )
-        .order_by("-published_at", "pk")[:limit]
+        )[:limit]
     )
     results = []
     folded = query.casefold()
@@ -78,7 +80,12 @@ def profiles(person: Recipient, query: str, limit: int) -> list[SearchResult]:
             )
         )
     initiatives = (
-        Initiative.objects.filter(revision__state=Revision.State.PUBLISHED, title__icontains=query)
+        text_search(
+            Initiative.objects.filter(revision__state=Revision.State.PUBLISHED),
+            ["title"],
+            query,
+            then=["-revision__reviewed_at", "revision_id", "position"],
+        )
         .select_related("revision__profile__organisation")
         .only(
             "title",
@@ -90,8 +97,7 @@ def profiles(person: Recipient, query: str, limit: int) -> list[SearchResult]:
             "revision__profile__organisation__name",
             "revision__profile__organisation__acronym",
             "revision__profile__organisation__slug",
-        )
-        .order_by("-revision__reviewed_at", "revision_id", "position", "pk")[:limit]
+        )[:limit]
     )
     for initiative in initiatives:
         organisation = initiative.revision.profile.organisation

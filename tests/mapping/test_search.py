@@ -54,6 +54,19 @@ def test_a_profile_is_found_by_its_organisation_mandate_or_expertise(observer, o
     assert search.profiles(observer, "unicef", 10)[0].snippet.startswith("To protect children")
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="accents are ignored by PostgreSQL's unaccent; SQLite's fallback compares them "
+    "as typed (CI runs this on PostgreSQL)",
+)
+def test_accents_are_ignored_and_words_may_be_apart(observer, organisation):
+    publish(organisation, mandate="Protección de la infancia frente a la trata.")
+    for query in ("proteccion", "PROTECCIÓN trata", "infancia protección"):
+        assert [r.title for r in search.profiles(observer, query, 10)] == [
+            "United Nations Children's Fund (UNICEF)"
+        ], query
+
+
 def test_an_initiative_is_found_by_its_title(focal_point, organisation):
     revision = publish(organisation)
     Initiative.objects.create(
