@@ -29,9 +29,11 @@ def confirmation(
     action_label: str | Promise,
     cancel_url: str,
     fields: Mapping[str, str] | None = None,
+    undoable: bool = False,
 ) -> HttpResponse:
     """The page asking "are you sure?", which posts back to the same address with the
-    confirmation and `fields` (what the first form carried, the one-time token excepted)."""
+    confirmation and `fields` (what the first form carried, the one-time token included: the
+    confirmed post is the one the token guards against a double click)."""
     carried = dict(fields if fields is not None else request.POST.items())
     carried.pop("csrfmiddlewaretoken", None)
     carried.pop(CONFIRM_FIELD, None)
@@ -45,5 +47,8 @@ def confirmation(
             "cancel_url": cancel_url,
             "fields": carried,
             "confirm_field": CONFIRM_FIELD,
+            # Most confirmed actions cannot be taken back; an email sent cannot be either, but
+            # the change itself (a publication, a new time) can be changed again.
+            "undoable": undoable,
         },
     )

@@ -41,3 +41,10 @@ class CoordinationConfig(AppConfig):
         # After the work plan (20) and the meetings (30): the handover lists their objects.
         registry.demo_loaders.add("coordination.demo_handover.load_handover", order=40)
         registry.search_sources.add("coordination.search.members")
+        for handler in ("announcement_sent", "inputs_reminded"):
+            registry.event_handlers.add(f"coordination.notify.{handler}")
+        for kind in ("ANNOUNCEMENT", "CALL_FOR_INPUTS", "INPUTS_REMINDER"):
+            registry.email_kinds.add(f"coordination.notify.{kind}")
+        registry.dashboard_blocks.add("coordination.announcement_dashboard.calls_awaiting", order=7)
+        # After the group (0): it writes to the demonstration's organisations.
+        registry.demo_loaders.add("coordination.announcement_demo.load_call", order=45)

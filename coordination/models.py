@@ -511,3 +511,89 @@ auditlog.register(ChairTerm, m2m_fields={"organisations"}, exclude_fields=["vers
 auditlog.register(Handover, exclude_fields=["version", "snapshot"])
 auditlog.register(HandoverTask, exclude_fields=["version", "position"])
 auditlog.register(HandoverSignature)
+
+
+# --- Announcements and calls for inputs ----------------------------------------------------------
+
+
+class Announcement(models.Model):
+    """What the secretariat or a chair writes to chosen organisations and roles. A call for
+    inputs has a deadline and each organisation answers it once (an Input)."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        CALL_FOR_INPUTS = "call_for_inputs", _("Call for inputs")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, related_name="announcements", verbose_name=_("organisations")
+    )
+    # Person.Role values: whom of each organisation it reaches.
+    roles = models.JSONField(_("roles"), default=list)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="announcement") | models.Q(deadline__isnull=False),
+                name="call_for_inputs_has_deadline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:announcement_detail", args=[self.pk])
+
+    @property
+    def is_call(self) -> bool:
+        return self.kind == self.Kind.CALL_FOR_INPUTS
+
+    @property
+    def is_open(self) -> bool:
+        """A call takes answers until its deadline; an announcement takes none."""
+        return self.is_call and self.deadline is not None and timezone.now() < self.deadline
+
+
+class Input(models.Model):
+    """An organisation's answer to a call for inputs."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="inputs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inputs")
+    text = models.TextField(_("answer"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__acronym"]
+        verbose_name = _("input")
+        verbose_name_plural = _("inputs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "organisation"], name="one_input_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.announcement}"
+
+
+auditlog.register(Announcement, m2m_fields={"organisations"}, exclude_fields=["version"])
+auditlog.register(Input)

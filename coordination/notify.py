@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.dates import group_time_zone
 from common.people import Recipient
 from common.registry import EmailKind
-from coordination.models import ChairTerm, Invitation, Organisation, Person
+from coordination.models import Announcement, ChairTerm, Invitation, Organisation, Person
 from coordination.selectors import term_before
 from notifications import contract
 
@@ -158,3 +158,60 @@ def new_chairs(*, term_id: int) -> int:
 def handover_reminder_due(term: ChairTerm) -> bool:
     """Whether the term's handover still needs signing (or was never opened)."""
     return not _has_handover(term) or not term.handover.is_signed_off
+
+
+# --- Announcements and calls for inputs (coordination.announcements) ----------------------------
+
+ANNOUNCEMENT = EmailKind("announcement", _("Announcement to the members"))
+CALL_FOR_INPUTS = EmailKind("call_for_inputs", _("Call for inputs"))
+INPUTS_REMINDER = EmailKind("inputs_reminder", _("Reminder to answer a call for inputs"))
+
+
+def announcement_people(organisation_ids: set[int], roles: list[str]) -> QuerySet[Person]:
+    """Whom an announcement reaches: the active people of its organisations in its roles."""
+    return _people_of(organisation_ids, tuple(roles))
+
+
+def _announcement(announcement_id: int) -> Announcement:
+    return Announcement.objects.prefetch_related("organisations").get(pk=announcement_id)
+
+
+def announcement_sent(*, announcement_id: int) -> int:
+    """An announcement is a bulk email (unsubscribable, and only to those who want immediate
+    emails); a call for inputs asks for an answer, so it reaches everyone asked."""
+    announcement = _announcement(announcement_id)
+    is_call = announcement.kind == Announcement.Kind.CALL_FOR_INPUTS
+    return contract.notify(
+        people=announcement_people(
+            {o.pk for o in announcement.organisations.all()}, announcement.roles
+        ),
+        kind=(CALL_FOR_INPUTS if is_call else ANNOUNCEMENT).code,
+        key=f"announcement:{announcement.pk}",
+        title=format_lazy(
+            _("Call for inputs: {title}") if is_call else _("Announcement: {title}"),
+            title=announcement.title,
+        ),
+        url=announcement.get_absolute_url(),
+        template="coordination/email/announcement",
+        context={"announcement": announcement, "is_call": is_call},
+        service=is_call,
+    )
+
+
+def inputs_reminded(*, announcement_id: int, reminder: str) -> int:
+    """The sender reminded the organisations that have not answered the call: the people asked
+    of those organisations get a service message."""
+    announcement = _announcement(announcement_id)
+    silent = {o.pk for o in announcement.organisations.exclude(inputs__announcement=announcement)}
+    return contract.notify(
+        people=announcement_people(silent, announcement.roles),
+        kind=INPUTS_REMINDER.code,
+        key=f"announcement:{announcement.pk}:reminder:{reminder}",
+        title=format_lazy(
+            _("Reminder: your organisation's input on {title}"), title=announcement.title
+        ),
+        url=announcement.get_absolute_url(),
+        template="coordination/email/announcement_reminder",
+        context={"announcement": announcement},
+        service=True,
+    )

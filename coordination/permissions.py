@@ -19,7 +19,14 @@ from coordination.selectors import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from coordination.models import ChairTerm, Handover, HandoverTask, Organisation, Person
+    from coordination.models import (
+        Announcement,
+        ChairTerm,
+        Handover,
+        HandoverTask,
+        Organisation,
+        Person,
+    )
 
     AnyUser = Person | AnonymousUser
 
@@ -169,3 +176,45 @@ def requires_two_factor(user: AnyUser) -> bool:
     if "secretariat" in required and is_secretariat(user):
         return True
     return "chair" in required and is_chair(user)
+
+
+# --- Announcements and calls for inputs ------------------------------------------------------------------------------
+
+
+def can_send_announcements(user: AnyUser) -> bool:
+    """The secretariat, or a focal point (or alternate) of an organisation chairing today."""
+    return is_secretariat(user) or is_chair(user)
+
+
+def can_follow(user: AnyUser, announcement: Announcement) -> bool:
+    """See every organisation's answer, remind, export: whoever may send announcements (the
+    chairs change with the term; the answers stay the group's)."""
+    return can_send_announcements(user)
+
+
+def organisation_ids(announcement: Announcement) -> set[int]:
+    return {organisation.pk for organisation in announcement.organisations.all()}
+
+
+def can_see(user: AnyUser, announcement: Announcement) -> bool:
+    """Its followers, and the people of an organisation it was sent to."""
+    if can_follow(user, announcement):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and user.organisation_id in organisation_ids(announcement)
+    )
+
+
+def can_answer(user: AnyUser, announcement: Announcement, organisation: Organisation) -> bool:
+    """An asked organisation's focal points and alternates, or the secretariat on its behalf;
+    only on a call for inputs (the deadline is the service's to check, with a reason)."""
+    if not (announcement.is_call and organisation.pk in organisation_ids(announcement)):
+        return False
+    if is_secretariat(user):
+        return True
+    return bool(
+        user.is_authenticated and user.is_focal_point and user.organisation_id == organisation.pk
+    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 import common.urls  # noqa: F401  # registers <id:...>, the converter of object ids
-from coordination import views
+from coordination import announcement_views, views
 
 app_name = "coordination"
 
@@ -25,4 +25,27 @@ urlpatterns = [
     path("status/", views.system_status, name="system_status"),
     # Chair terms (coordination/views.py) and their handovers (coordination/handover_views.py).
     path("chairs/", include("coordination.urls_chairs")),
+    # Announcements and calls for inputs (coordination/announcement_views.py).
+    path("announcements/", announcement_views.announcement_list, name="announcement_list"),
+    path("announcements/new/", announcement_views.announcement_new, name="announcement_new"),
+    path(
+        "announcements/<id:pk>/",
+        announcement_views.announcement_detail,
+        name="announcement_detail",
+    ),
+    path(
+        "announcements/<id:pk>/answer/<slug:slug>/",
+        announcement_views.announcement_answer,
+        name="announcement_answer",
+    ),
+    path(
+        "announcements/<id:pk>/remind/",
+        announcement_views.announcement_remind,
+        name="announcement_remind",
+    ),
+    path(
+        "announcements/<id:pk>/inputs.<str:fmt>",
+        announcement_views.announcement_export,
+        name="announcement_export",
+    ),
 ]

@@ -427,6 +427,18 @@ def invitation_resend(request: AuthenticatedRequest[Person], pk: int) -> HttpRes
 def invitation_revoke(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk)
     require(permissions.can_manage_members(request.user))
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
+            consequences=[
+                _("The link sent to %(email)s stops working; they cannot join with it.")
+                % {"email": invitation.email},
+                _("Nobody is emailed."),
+            ],
+            action_label=_("Withdraw the invitation"),
+            cancel_url=reverse("coordination:invitation_list"),
+        )
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user)
     except ValidationError as error:

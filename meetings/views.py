@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from common.confirm import confirmation, confirmed
 from common.editing import (
     AlreadySubmitted,
     apply_errors,
@@ -37,7 +38,7 @@ from common.http import AuthenticatedRequest
 from common.permissions import require
 from common.versioning import ConflictError
 from coordination.models import Person
-from meetings import ical, permissions, selectors, services
+from meetings import ical, notify, permissions, selectors, services
 from meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -191,9 +192,33 @@ def _removal(
     @require_POST
     def view(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
         part = _managed_part(request, model, pk)
+        if not confirmed(request):
+            return confirmation(
+                request,
+                title=_("Remove this %(kind)s?") % {"kind": model._meta.verbose_name},
+                consequences=[
+                    _("“%(part)s” is removed from “%(meeting)s”.")
+                    % {"part": part, "meeting": part.meeting.title},
+                    _("Nobody is emailed."),
+                ],
+                action_label=_("Remove it"),
+                cancel_url=part.meeting.get_absolute_url() + f"#{anchor}",
+            )
         return _run(request, part.meeting, lambda: remove(part, request.user), done, anchor)
 
     return view
+
+
+def _emailed(meeting: Meeting, what: StrOrPromise) -> str:
+    """Who a meeting's email reaches, counted for a confirmation: people, organisations, names."""
+    people = list(notify.audience(meeting).select_related("organisation"))
+    acronyms = sorted({p.organisation.acronym for p in people if p.organisation})
+    return _("%(people)s people of %(count)s organisations are emailed %(what)s: %(names)s.") % {
+        "people": len(people),
+        "count": len(acronyms),
+        "what": what,
+        "names": ", ".join(acronyms) or _("nobody"),
+    }
 
 
 # --- Lists and calendar ---------------------------------------------------------------------------
@@ -321,7 +346,12 @@ def meeting_create(request: AuthenticatedRequest[Person]) -> HttpResponse:
 
 def meeting_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-
+    if (
+        request.method == "POST"
+        and not confirmed(request)
+        and (asked := _confirm_reschedule(request, meeting))
+    ):
+        return asked
     return versioned_edit(
         request,
         form_class=MeetingForm,
@@ -348,8 +378,84 @@ def meeting_status(request: AuthenticatedRequest[Person], pk: int, action: str) 
     }
     if action not in actions:
         raise Http404
+    if action == "publish":
+        require(permissions.can_publish_meeting(request.user, meeting))
+    if action != "held" and not confirmed(request):
+        return _confirm_status(request, meeting, action)
     service, done = actions[action]
     return _run(request, meeting, lambda: service(meeting=meeting, actor=request.user), done)
+
+
+def _confirm_status(
+    request: AuthenticatedRequest[Person], meeting: Meeting, action: str
+) -> HttpResponse:
+    """What publishing, cancelling or publishing the agenda does, and who is emailed: a draft's
+    people hear nothing until it is published (see the services)."""
+    scheduled = meeting.status == Meeting.Status.SCHEDULED
+    nobody = _("Nobody is emailed: the meeting is still a draft.")
+    if action == "publish":
+        title = _("Publish “%(title)s”?")
+        consequences = [
+            _("Everyone sees the meeting and the invited organisations can answer."),
+            _emailed(meeting, _("the invitation with a calendar file")),
+        ]
+        label = _("Publish and email them")
+    elif action == "cancel":
+        title = _("Cancel “%(title)s”?")
+        consequences = [
+            _("The meeting is cancelled and can no longer be changed."),
+            _emailed(meeting, _("the cancellation")) if scheduled else nobody,
+        ]
+        label = _("Cancel the meeting and email them") if scheduled else _("Cancel the meeting")
+    else:
+        title = _("Publish the agenda of “%(title)s”?")
+        consequences = [
+            _("The agenda of %(count)s items is published.")
+            % {"count": meeting.agenda_items.count()},
+            _emailed(meeting, _("the agenda")) if scheduled else nobody,
+        ]
+        label = _("Publish the agenda and email them") if scheduled else _("Publish the agenda")
+    return confirmation(
+        request,
+        title=title % {"title": meeting.title},
+        consequences=consequences,
+        action_label=label,
+        cancel_url=meeting.get_absolute_url(),
+        # A cancellation is final; a publication is not taken back, but the meeting and its
+        # agenda can still be changed (the emails that went cannot).
+        undoable=action != "cancel",
+    )
+
+
+def _confirm_reschedule(
+    request: AuthenticatedRequest[Person], meeting: Meeting
+) -> HttpResponse | None:
+    """An edit that moves a published meeting (its time, time zone, venue or link) emails its
+    people: the confirmation carries the posted fields, and the edit is saved once confirmed.
+    Any other edit, or invalid input, goes straight to the usual edit flow."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return None
+    # A copy: a bound form writes its values into the instance it validates.
+    form = MeetingForm(request.POST, instance=Meeting.objects.get(pk=meeting.pk))
+    if not form.is_valid():
+        return None
+    moved = [
+        f for f in services.RESCHEDULING_FIELDS if form.cleaned_data.get(f) != getattr(meeting, f)
+    ]
+    if not moved:
+        return None
+    return confirmation(
+        request,
+        title=_("Reschedule “%(title)s”?") % {"title": meeting.title},
+        consequences=[
+            _("Changed: %(fields)s.")
+            % {"fields": ", ".join(str(form.fields[f].label or f) for f in moved)},
+            _emailed(meeting, _("the change with a new calendar file")),
+        ],
+        action_label=_("Save and email them"),
+        cancel_url=meeting.get_absolute_url(),
+        undoable=True,
+    )
 
 
 invitees_set = _addition(

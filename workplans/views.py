@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from common import exports
 from common.audit import describe_changes
+from common.confirm import confirmation, confirmed
 from common.dates import group_today
 from common.editing import (
     AlreadySubmitted,
@@ -307,6 +308,18 @@ def milestone_done(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
 @require_POST
 def milestone_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     milestone = _milestone_allowed(request, pk)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Remove the milestone “%(title)s”?") % {"title": milestone.title},
+            consequences=[
+                _("The milestone is removed from the work item “%(item)s”.")
+                % {"item": milestone.item.title},
+                _("Nobody is emailed."),
+            ],
+            action_label=_("Remove the milestone"),
+            cancel_url=milestone.item.get_absolute_url() + "#milestones",
+        )
     services.milestone_remove(milestone=milestone, actor=request.user)
     messages.success(request, _("The milestone was removed."))
     return _back_to_milestones(milestone.item)

@@ -32,6 +32,9 @@ def test_chair_schedules_a_meeting_and_a_focal_point_answers(page, browser, live
         "Draft: only the secretariat and the chairs see this meeting"
     ).is_visible()
     page.get_by_role("button", name="Publish the meeting").click()
+    # The confirmation page says who is emailed before anyone is.
+    assert page.get_by_text("organisations are emailed the invitation").is_visible()
+    page.get_by_role("button", name="Publish and email them").click()
     assert page.get_by_text("The meeting is published").is_visible()
     meeting = Meeting.objects.get(title="Working Group meeting on the work plan")
     assert meeting.status == "scheduled" and meeting.local_starts_at.hour == 9

@@ -493,7 +493,9 @@ def test_an_organiser_removes_a_part_and_is_sent_back_to_where_it_was(
 ):
     decision = services.decision_add(meeting=meeting, actor=secretariat, text="Agreed")
     client.force_login(secretariat)
-    response = client.post(reverse("meetings:decision_remove", args=[decision.pk]))
+    response = client.post(
+        reverse("meetings:decision_remove", args=[decision.pk]), {"confirmed": "yes"}
+    )
     assert response.url == meeting.get_absolute_url() + "#decisions"
     assert not Decision.objects.exists()
 

@@ -104,7 +104,7 @@ def test_with_the_broker_down_pages_answer_at_once_and_the_beat_sends_later(
     client.force_login(secretariat)
     timings = []
     for url, data in (
-        (reverse("meetings:meeting_status", args=[meeting.pk, "publish"]), {}),
+        (reverse("meetings:meeting_status", args=[meeting.pk, "publish"]), {"confirmed": "yes"}),
         (
             reverse("coordination:invitation_list"),
             {"email": "later@example.org", "role": "focal_point", "organisation": organisation.pk},

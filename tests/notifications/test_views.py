@@ -232,7 +232,9 @@ def test_pages_work_when_the_broker_is_down_and_the_sweep_sends_later(
     monkeypatch.setattr(tasks.send_deliveries, "apply_async", broker_down)
     client.force_login(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("meetings:meeting_status", args=[meeting.pk, "publish"]))
+        response = client.post(
+            reverse("meetings:meeting_status", args=[meeting.pk, "publish"]), {"confirmed": "yes"}
+        )
     assert response.status_code == 302
     assert mail.outbox == []
     assert Delivery.objects.get().status == "pending"
