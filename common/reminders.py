@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from common.models import Reminder
 
@@ -77,6 +79,28 @@ def reminder_claim(
     if not claimed:
         return None
     return Reminder.objects.get(subject=subject)
+
+
+def remind(*, subject: str, actor: AbstractBaseUser | None, to: Sequence[str]) -> Reminder:
+    """The checks every "remind those who have not answered" shares, then the claim: nobody left
+    to remind, or a reminder less than a day ago, is refused with a message (ValidationError),
+    and nothing is claimed. The caller records its event once this returns."""
+    if not to:
+        raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
+    reminder = reminder_claim(subject=subject, actor=actor, to=to)
+    if reminder is None:
+        last = last_reminder(subject)
+        raise ValidationError(
+            _("A reminder went less than a day ago; the next can be sent from %(when)s.")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(last.last_sent_at + DAILY), "DATETIME_FORMAT"
+                )
+                if last is not None
+                else ""
+            }
+        )
+    return reminder
 
 
 def last_reminder(subject: str) -> Reminder | None:

@@ -134,15 +134,9 @@ def inputs_remind(*, announcement: Announcement, actor: Person) -> Reminder:
     if not announcement.is_open:
         raise ValidationError(_("Only a call for inputs before its deadline has reminders."))
     silent = [row.organisation.acronym for row in board(announcement).rows if row.answer is None]
-    if not silent:
-        raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
-    reminder = reminders.reminder_claim(
+    reminder = reminders.remind(
         subject=reminders.reminder_subject(announcement), actor=actor, to=silent
     )
-    if reminder is None:
-        raise ValidationError(
-            _("A reminder went less than a day ago: the next can be sent a day after it.")
-        )
     # The moment of the claim names this reminder: a retried event sends nothing twice.
     contract.record(
         notify.inputs_reminded,

@@ -31,14 +31,7 @@ def rsvp_remind(*, meeting: Meeting, actor: Person) -> Reminder:
         .order_by("organisation__acronym")
         .values_list("organisation__acronym", flat=True)
     )
-    if not silent:
-        raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
-    subject = reminders.reminder_subject(meeting)
-    reminder = reminders.reminder_claim(subject=subject, actor=actor, to=silent)
-    if reminder is None:
-        raise ValidationError(
-            _("A reminder went less than a day ago: the next can be sent a day after it.")
-        )
+    reminder = reminders.remind(subject=reminders.reminder_subject(meeting), actor=actor, to=silent)
     # The moment of the claim names this reminder: a retried event sends nothing twice.
     contract.record(
         notify.rsvp_reminded, meeting_id=meeting.pk, reminder=reminder.last_sent_at.isoformat()

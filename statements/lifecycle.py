@@ -110,16 +110,7 @@ def round_remind(*, round: EndorsementRound, actor: Person) -> Reminder:
     silent = list(
         current.addressed_organisations.exclude(pk__in=answered).values_list("acronym", flat=True)
     )
-    if not silent:
-        raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
-    subject = reminders.reminder_subject(current)
-    reminder = reminders.reminder_claim(subject=subject, actor=actor, to=silent)
-    if reminder is None:
-        last = reminders.last_reminder(subject)
-        raise ValidationError(
-            _("A reminder went less than a day ago; the next can be sent from %(when)s.")
-            % {"when": _shown(last.last_sent_at + reminders.DAILY) if last else ""}
-        )
+    reminder = reminders.remind(subject=reminders.reminder_subject(current), actor=actor, to=silent)
     # The moment of the claim names this reminder: a retried event sends nothing twice, the
     # next day's reminder sends again.
     contract.record(
@@ -150,15 +141,7 @@ def comment_period_remind(*, statement: Statement, actor: Person) -> Reminder:
             pk__in=notify.organisations_yet_to_comment(version, members)
         ).values_list("acronym", flat=True)
     )
-    if not silent:
-        raise ValidationError(_("Every organisation has answered: nobody is left to remind."))
-    reminder = reminders.reminder_claim(
-        subject=comment_reminder_subject(current), actor=actor, to=silent
-    )
-    if reminder is None:
-        raise ValidationError(
-            _("A reminder went less than a day ago: the next can be sent a day after it.")
-        )
+    reminder = reminders.remind(subject=comment_reminder_subject(current), actor=actor, to=silent)
     contract.record(
         notify.comments_reminded,
         statement_id=current.pk,
