@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from common.dates import group_today
 from common.registry import Block
-from coordination.models import Person
-from coordination.permissions import is_secretariat
 from mapping import permissions
 from mapping.digest import STALE_AFTER_MONTHS, months_between, profile_state
 from mapping.models import Initiative, Profile
@@ -21,18 +19,6 @@ from mapping.models import Initiative, Profile
 if TYPE_CHECKING:
     from coordination.models import Organisation
     from coordination.permissions import AnyUser
-
-
-def follows_progress(viewer: AnyUser, organisation: Organisation) -> bool:
-    """Whether the viewer reads the organisation's revisions in progress and their review
-    comments: the rule of permissions.can_read_revision, asked of an organisation rather than of
-    a revision (its people but observers, and the secretariat)."""
-    return is_secretariat(viewer) or bool(
-        viewer.is_authenticated
-        and viewer.is_active
-        and viewer.role != Person.Role.OBSERVER
-        and viewer.organisation_id == organisation.pk
-    )
 
 
 def published_summary(organisation: Organisation) -> Profile | None:
@@ -65,7 +51,11 @@ def profile_section(organisation: Organisation, viewer: AnyUser) -> Block:
     published_at = None
     if profile is not None and published is not None:
         published_at = published.reviewed_at or profile.published_at
-    state = profile_state(organisation) if follows_progress(viewer, organisation) else None
+    state = (
+        profile_state(organisation)
+        if permissions.can_follow_progress(viewer, organisation.pk)
+        else None
+    )
     # Its keepers are told when it is out of date (as their digest tells them).
     stale_months = None
     if state is not None and published_at is not None:

@@ -55,23 +55,28 @@ def can_see_member_fields(user: AnyUser) -> bool:
     return is_secretariat(user) or is_member(user)
 
 
+def can_follow_progress(user: AnyUser, organisation_id: int) -> bool:
+    """Read an organisation's revisions in progress (draft, submitted, returned) and their
+    review comments: its people, not its observers, and the secretariat. By id: a revision's
+    page asks it without loading the organisation."""
+    return is_secretariat(user) or bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role != Person.Role.OBSERVER
+        and user.organisation_id == organisation_id
+    )
+
+
 def can_read_revision(user: AnyUser, revision: Revision) -> bool:
     """Read a revision on its own page (the diff, the history).
 
     Published or superseded: everyone logged in (observers see its public fields only,
-    can_see_member_fields). In progress (draft, submitted, returned) and its review comment:
-    the organisation's people, not its observers, and the secretariat."""
+    can_see_member_fields). In progress, with its review comment: can_follow_progress."""
     if not (user.is_authenticated and user.is_active):
         return False
     if revision.state in PUBLISHED_STATES:
         return True
-    if is_secretariat(user):
-        return True
-    return (
-        user.role != Person.Role.OBSERVER
-        and user.organisation_id is not None
-        and user.organisation_id == revision.profile.organisation_id
-    )
+    return can_follow_progress(user, revision.profile.organisation_id)
 
 
 def can_edit_taxonomies(user: AnyUser) -> bool:
