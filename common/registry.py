@@ -242,6 +242,28 @@ OrganisationSection = Callable[[Any, Any], "Block | None"]
 """(organisation, viewer) → what this app shows on a member organisation's page (its profile in
 the mapping resource), or None; a fixed number of queries."""
 
+
+@dataclass(frozen=True)
+class ReportTable:
+    """What an app adds to the annual report, after the plan's areas, alike on the page and in
+    the PDF: a heading, a sentence saying what is counted, and a table of plain values (the
+    templates escape them; a row's first value names it), or `empty` when it has no rows."""
+
+    title: StrOrPromise
+    headers: Sequence[StrOrPromise]
+    rows: Sequence[Sequence[object]]
+    note: StrOrPromise = ""
+    empty: StrOrPromise = ""
+
+
+class ReportSection(Protocol):
+    """(year, organisations) → this app's section of the annual report of `year`, or None when
+    it has nothing to say. `organisations` are the group's members that year (joined by its end,
+    not left before its start), in acronym order; a fixed number of queries however many."""
+
+    def __call__(self, year: int, organisations: Sequence[Any]) -> ReportTable | None: ...
+
+
 DemoLoader = Callable[[], dict[str, int]]
 """Writes an app's part of the demonstration group, idempotently; returns counts written."""
 
@@ -270,6 +292,8 @@ handover_sources: Registry[HandoverSource] = Registry("handover sources")
 search_sources: Registry[SearchSource] = Registry("search sources")
 term_sections: Registry[TermSection] = Registry("chair term sections")
 organisation_sections: Registry[OrganisationSection] = Registry("organisation sections")
+# What the annual report shows after the plan's areas (workplans.selectors.report_sections).
+report_sections: Registry[ReportSection] = Registry("annual report sections")
 email_kinds: Registry[EmailKind] = Registry("email kinds")
 send_hooks: Registry[SendHook] = Registry("send hooks")
 preference_defaults: Registry[PreferenceDefaults] = Registry("preference defaults")

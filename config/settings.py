@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The last reminder before a comment or endorsement deadline, each claimed once
     # (statements.reminders): every quarter of an hour, so it leaves 23¾ to 24 hours to answer.
     "statement-last-calls": {"task": "statements.tasks.last_calls", "schedule": 900},
+    # Recurring meetings are stored a year ahead: a daily look adds the next ones.
+    "extend-series": {"task": "meetings.tasks.extend_series", "schedule": 6 * 3600},
 }
 
 # --- Security (each is on unless DEBUG; production sets DEBUG=False) ----------------------------

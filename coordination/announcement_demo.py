@@ -1,9 +1,11 @@
-"""The demonstration's call for inputs: open for two more weeks, one organisation answered."""
+"""The demonstration's call for inputs: open for two more weeks, one organisation answered (with
+a file attached)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,5 +42,14 @@ def load_call() -> dict[str, int]:
         organisation=members[0],
         actor=secretariat,
         text="Demonstration answer, recorded by the secretariat on the organisation's behalf.",
+        files=[
+            SimpleUploadedFile(
+                "highlights.txt",
+                b"1. Joint training for 120 labour inspectors.\n"
+                b"2. A guide on child trafficking, in three languages.\n"
+                b"3. Support to 4 national referral mechanisms.\n",
+                content_type="text/plain",
+            )
+        ],
     )
     return {"announcements": 1}

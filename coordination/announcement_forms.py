@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -106,12 +108,67 @@ class AnnouncementForm(forms.Form):
         }
 
 
-class InputForm(forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files chosen at once (none when not required); what they may be (type,
+    size) is common.uploads' to say, in the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
+        chosen = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not chosen:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(MultipleFileField, self).clean(item, initial) for item in chosen]
+
+
+def files_field(*, required: bool) -> MultipleFileField:
+    return MultipleFileField(
+        label=_("Files"),
+        required=required,
+        error_messages={"required": _("Choose a file to attach.")},
+        help_text=_(
+            "Documents, spreadsheets, presentations or images; several may be chosen at once. "
+            "Only the secretariat, the chairs and your organisation can download them."
+        ),
+    )
+
+
+class WithFiles(forms.Form):
+    """A form with the answer's files field, whose file picker offers the accepted types (the
+    service still checks them: a browser may send anything)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].widget.attrs["accept"] = ",".join(
+            sorted(settings.MEETING_DOCUMENT_EXTENSIONS)
+        )
+
+
+class InputForm(WithFiles):
     text = forms.CharField(
         label=_("Your organisation's answer"),
         max_length=50000,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    # Not "files": a form's `files` is what was uploaded.
+    attachments = files_field(required=False)
+
+
+class InputFilesForm(WithFiles):
+    """Files added to an answer already written."""
+
+    attachments = files_field(required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # On the answer's page beside the answer's own form: ids of its own.
+        kwargs.setdefault("auto_id", "add_%s")
+        super().__init__(*args, **kwargs)
 
 
 ROLE_LABELS = dict(Person.Role.choices)

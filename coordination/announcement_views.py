@@ -1,15 +1,17 @@
 """Announcements and calls for inputs: the list, composing and sending (after a confirmation),
-the page of one with the answers board for those who follow it, an organisation's answer, the
-reminder to non-responders and the export of every answer."""
+the page of one with the answers board for those who follow it, an organisation's answer and its
+files (added, downloaded, removed after a confirmation), the reminder to non-responders and the
+export of every answer."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common import exports, reminders
@@ -26,8 +28,13 @@ from common.editing import (
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from coordination import announcements, notify, permissions
-from coordination.announcement_forms import ROLE_LABELS, AnnouncementForm, InputForm
-from coordination.models import Announcement, Organisation, Person
+from coordination.announcement_forms import (
+    ROLE_LABELS,
+    AnnouncementForm,
+    InputFilesForm,
+    InputForm,
+)
+from coordination.models import Announcement, InputFile, Organisation, Person
 
 
 def _announcement(request: AuthenticatedRequest[Person], pk: int) -> Announcement:
@@ -133,20 +140,56 @@ def announcement_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpR
     own = user.organisation if user.organisation_id else None
     if own is not None and permissions.can_answer(user, announcement, own):
         context["own"] = own
-        context["own_answer"] = announcement.inputs.filter(organisation=own).first()
+        context["own_answer"] = (
+            announcement.inputs.filter(organisation=own).prefetch_related("files").first()
+        )
     return render(request, "coordination/announcement_detail.html", context)
+
+
+def _answer_page(
+    request: AuthenticatedRequest[Person],
+    announcement: Announcement,
+    organisation: Organisation,
+    *,
+    form: InputForm | None = None,
+    files_form: InputFilesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The organisation's answer page: the answer's form, its files (each with a remove button
+    while the call is open) and the form that adds files to the answer once it is written."""
+    answer = (
+        announcement.inputs.filter(organisation=organisation)
+        .prefetch_related("files__uploaded_by")
+        .first()
+    )
+    if form is None:
+        form = InputForm(initial={"text": answer.text if answer else ""})
+    return render(
+        request,
+        "coordination/announcement_answer.html",
+        {
+            "announcement": announcement,
+            "organisation": organisation,
+            "answer": answer,
+            "files": list(answer.files.all()) if answer else [],
+            "form": form,
+            "files_form": files_form or InputFilesForm(),
+        },
+        status=status,
+    )
 
 
 def announcement_answer(request: AuthenticatedRequest[Person], pk: int, slug: str) -> HttpResponse:
     announcement = _announcement(request, pk)
     organisation = get_object_or_404(Organisation, slug=slug)
     require(permissions.can_answer(request.user, announcement, organisation))
-    answer = announcement.inputs.filter(organisation=organisation).first()
-    form = InputForm(posted(request), initial={"text": answer.text if answer else ""})
+    if request.method != "POST":
+        return _answer_page(request, announcement, organisation)
+    form = InputForm(request.POST, request.FILES)
     back = announcement.get_absolute_url()
-    if request.method == "POST" and (repeated := previous_submission(request)):
+    if repeated := previous_submission(request):
         return already_submitted(request, repeated, back)
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             once(
                 request,
@@ -155,6 +198,7 @@ def announcement_answer(request: AuthenticatedRequest[Person], pk: int, slug: st
                     organisation=organisation,
                     actor=request.user,
                     text=form.cleaned_data["text"],
+                    files=form.cleaned_data["attachments"],
                 ),
                 url=lambda _saved: back,
             )
@@ -165,16 +209,103 @@ def announcement_answer(request: AuthenticatedRequest[Person], pk: int, slug: st
         else:
             messages.success(request, _("Your organisation's answer is saved."))
             return redirect(back)
-    return render(
-        request,
-        "coordination/announcement_answer.html",
-        {
-            "announcement": announcement,
-            "organisation": organisation,
-            "answer": answer,
-            "form": form,
-        },
+    # Refused: said on the form, nothing saved.
+    return _answer_page(request, announcement, organisation, form=form, status=400)
+
+
+@require_POST
+def announcement_files_add(
+    request: AuthenticatedRequest[Person], pk: int, slug: str
+) -> HttpResponse:
+    """Files added to an answer already written (the answer's own form takes files too)."""
+    announcement = _announcement(request, pk)
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(permissions.can_answer(request.user, announcement, organisation))
+    back = reverse("coordination:announcement_answer", args=[announcement.pk, organisation.slug])
+    if repeated := previous_submission(request):
+        return already_submitted(request, repeated, back)
+    form = InputFilesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = once(
+                request,
+                lambda: announcements.input_files_add(
+                    announcement=announcement,
+                    organisation=organisation,
+                    actor=request.user,
+                    files=form.cleaned_data["attachments"],
+                ),
+                url=lambda _added: back,
+            )
+        except AlreadySubmitted as repeated:
+            return already_submitted(request, repeated, back)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s file was added to the answer.",
+                    "%(count)s files were added to the answer.",
+                    len(added),
+                )
+                % {"count": len(added)},
+            )
+            return redirect(back)
+    return _answer_page(request, announcement, organisation, files_form=form, status=400)
+
+
+def _input_file(pk: int) -> InputFile:
+    return get_object_or_404(
+        InputFile.objects.select_related("input__announcement", "input__organisation"), pk=pk
     )
+
+
+def announcement_file(request: AuthenticatedRequest[Person], pk: int) -> FileResponse:
+    """A file of an answer, to those who may read the answer; to anyone else it does not exist."""
+    record = _input_file(pk)
+    answer = record.input
+    if not permissions.can_read_answer(request.user, answer.announcement, answer.organisation):
+        raise Http404
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("The file is missing from storage.")) from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=record.name, content_type=record.content_type
+    )
+    # Served as what its extension says, never as what a browser might guess from the content.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def announcement_file_remove(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
+    record = _input_file(pk)
+    answer = record.input
+    announcement = _announcement(request, answer.announcement_id)
+    organisation = answer.organisation
+    require(permissions.can_answer(request.user, announcement, organisation))
+    back = reverse("coordination:announcement_answer", args=[announcement.pk, organisation.slug])
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Remove “%(name)s”?") % {"name": record.name},
+            consequences=[
+                _("The file is taken off the answer of %(organisation)s to “%(title)s”.")
+                % {"organisation": organisation.acronym, "title": announcement.title},
+                _("Nobody is emailed."),
+            ],
+            action_label=_("Remove it"),
+            cancel_url=back,
+        )
+    try:
+        announcements.input_file_remove(input_file=record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _answer_page(request, announcement, organisation, status=400)
+    messages.success(request, _("The file “%(name)s” was removed.") % {"name": record.name})
+    return redirect(back)
 
 
 @require_POST

@@ -1,41 +1,46 @@
 """Announcements and calls for inputs: the secretariat or a chair writes to chosen organisations
 and roles through the delivery log; a call has a deadline and each organisation answers it once
-on the site (editable until the deadline), and the sender sees who answered, reminds the others
-and exports every answer.
+on the site, in text and files (editable until the deadline), and the sender sees who answered,
+reminds the others and exports every answer.
 
-Its services and selectors live here; who may send, follow, see and answer is asked in
-coordination.permissions, like every other rule of the app."""
+Its services and selectors live here; who may send, follow, see, answer and read an answer is
+asked in coordination.permissions, like every other rule of the app."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from common import exports, reminders
+from common import exports, reminders, uploads
 from common.audit import acting_as
 from common.models import Reminder
 from common.permissions import require
 from coordination import notify, permissions
-from coordination.models import Announcement, Input, Organisation, Person
+from coordination.models import Announcement, Input, InputFile, Organisation, Person
 from notifications import contract
-
-if TYPE_CHECKING:
-    pass
 
 # The roles an announcement may reach, and those it reaches unless the sender chooses.
 ROLES = (Person.Role.FOCAL_POINT, Person.Role.ALTERNATE, Person.Role.PRINCIPAL)
 DEFAULT_ROLES = (Person.Role.FOCAL_POINT, Person.Role.ALTERNATE)
 ANSWERING_ROLES = (Person.Role.FOCAL_POINT, Person.Role.ALTERNATE)
+# The files one organisation's answer may carry: enough for annexes, not a file share.
+MAX_FILES_PER_INPUT = 20
+# The field of the answer's forms that a refused file's reason is said on.
+FILES_FIELD = "attachments"
 
 
 # --- Services ------------------------------------------------------------------------------------
@@ -95,17 +100,86 @@ def announcement_send(
     return announcement
 
 
-@transaction.atomic
+def _closed() -> ValidationError:
+    return ValidationError(_("The deadline has passed: answers are closed."))
+
+
+def _checked(files: Sequence[UploadedFile[bytes]]) -> list[tuple[UploadedFile[bytes], str]]:
+    """Each file with its type, or the reason the first refused one is refused: every file is
+    checked before any is stored."""
+    return [(upload, uploads.check_upload(upload, field=FILES_FIELD)) for upload in files]
+
+
+@contextmanager
+def _files_only_with_their_rows() -> Iterator[list[FieldFile]]:
+    """The list that the files written in the block are added to: if the block fails (a row not
+    written, the transaction not committed), they are deleted before the error goes on, so that
+    no file stays on disk without its row. Entered outside the block's transaction, so that a
+    failed commit is seen too."""
+    written: list[FieldFile] = []
+    try:
+        yield written
+    except BaseException:
+        for stored_file in written:
+            stored_file.storage.delete(stored_file.name or "")
+        raise
+
+
+def _attach(
+    answer: Input,
+    checked: Sequence[tuple[UploadedFile[bytes], str]],
+    actor: Person,
+    written: list[FieldFile],
+) -> list[InputFile]:
+    """Store the checked files on the answer (its row locked by the caller), each written only
+    now that every check has passed, and noted in `written` before its row is."""
+    if not checked:
+        return []
+    if answer.files.count() + len(checked) > MAX_FILES_PER_INPUT:
+        raise ValidationError(
+            {
+                FILES_FIELD: ngettext(
+                    "An answer carries at most %(max)s file.",
+                    "An answer carries at most %(max)s files.",
+                    MAX_FILES_PER_INPUT,
+                )
+                % {"max": MAX_FILES_PER_INPUT}
+            }
+        )
+    stored: list[InputFile] = []
+    for upload, content_type in checked:
+        name = uploads.original_name(upload)
+        record = InputFile(
+            input=answer,
+            name=name,
+            size=upload.size or 0,
+            content_type=content_type,
+            uploaded_by=actor,
+        )
+        record.file.save(name, upload, save=False)
+        written.append(record.file)
+        record.save()
+        stored.append(record)
+    return stored
+
+
 def input_save(
-    *, announcement: Announcement, organisation: Organisation, actor: Person, text: str
+    *,
+    announcement: Announcement,
+    organisation: Organisation,
+    actor: Person,
+    text: str,
+    files: Sequence[UploadedFile[bytes]] = (),
 ) -> Input:
-    """The organisation's answer to the call, written or replaced until the deadline."""
+    """The organisation's answer to the call, written or replaced until the deadline, with the
+    files given added to those it carries."""
     require(permissions.can_answer(actor, announcement, organisation))
     if not announcement.is_open:
-        raise ValidationError(_("The deadline has passed: answers are closed."))
+        raise _closed()
     if not text.strip():
         raise ValidationError({"text": _("Write the answer.")})
-    with acting_as(actor):
+    checked = _checked(files)
+    with _files_only_with_their_rows() as written, transaction.atomic(), acting_as(actor):
         # The row lock makes two answers at once of one organisation one after the other.
         answer = (
             Input.objects.select_for_update()
@@ -113,17 +187,65 @@ def input_save(
             .first()
         )
         if answer is None:
-            return Input.objects.create(
+            answer = Input.objects.create(
                 announcement=announcement,
                 organisation=organisation,
                 text=text,
                 answered_by=actor,
             )
-        answer.text = text
-        answer.answered_by = actor
-        answer.answered_at = timezone.now()
-        answer.save(update_fields=["text", "answered_by", "answered_at"])
+        else:
+            answer.text = text
+            answer.answered_by = actor
+            answer.answered_at = timezone.now()
+            answer.save(update_fields=["text", "answered_by", "answered_at"])
+        _attach(answer, checked, actor, written)
     return answer
+
+
+def input_files_add(
+    *,
+    announcement: Announcement,
+    organisation: Organisation,
+    actor: Person,
+    files: Sequence[UploadedFile[bytes]],
+) -> list[InputFile]:
+    """Files added to the organisation's answer after it was written, until the deadline; whoever
+    may answer for the organisation may add them."""
+    require(permissions.can_answer(actor, announcement, organisation))
+    if not announcement.is_open:
+        raise _closed()
+    if not files:
+        raise ValidationError({FILES_FIELD: _("Choose a file to attach.")})
+    checked = _checked(files)
+    with _files_only_with_their_rows() as written, transaction.atomic(), acting_as(actor):
+        # Locked as input_save locks it: the count of files cannot pass the limit by two at once.
+        answer = (
+            Input.objects.select_for_update()
+            .filter(announcement=announcement, organisation=organisation)
+            .first()
+        )
+        if answer is None:
+            raise ValidationError(
+                _("Write your organisation's answer first; files are added to an answer.")
+            )
+        return _attach(answer, checked, actor, written)
+
+
+@transaction.atomic
+def input_file_remove(*, input_file: InputFile, actor: Person) -> None:
+    """A file taken off the organisation's answer, until the deadline, by whoever may answer for
+    the organisation."""
+    answer = input_file.input
+    require(permissions.can_answer(actor, answer.announcement, answer.organisation))
+    if not answer.announcement.is_open:
+        raise _closed()
+    with acting_as(actor):
+        stored = input_file.file.name or ""
+        input_file.delete()
+    # The file goes once the row's removal is committed; a rollback keeps both.
+    if stored:
+        storage = input_file.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
@@ -163,6 +285,7 @@ def visible(user: Person) -> QuerySet[Announcement]:
 class BoardRow:
     organisation: Organisation
     answer: Input | None
+    files: list[InputFile] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,19 +297,40 @@ class Board:
         return sum(row.answer is not None for row in self.rows)
 
 
+def input_files(announcement: Announcement) -> dict[int, list[InputFile]]:
+    """The files of every answer to the call, by organisation id, in the order they came. One
+    query, even when nobody answered (so that a page's count of queries does not vary)."""
+    by_organisation: dict[int, list[InputFile]] = {}
+    for record in InputFile.objects.filter(input__announcement=announcement).select_related(
+        "input"
+    ):
+        by_organisation.setdefault(record.input.organisation_id, []).append(record)
+    return by_organisation
+
+
 def board(announcement: Announcement) -> Board:
-    """Every asked organisation with its answer or none, by acronym. Two queries, however many
-    organisations."""
+    """Every asked organisation with its answer (and the answer's files) or none, by acronym.
+    Three queries, however many organisations and files."""
     answers = {
         answer.organisation_id: answer
         for answer in Input.objects.filter(announcement=announcement).select_related("answered_by")
     }
+    files = input_files(announcement)
     return Board(
         rows=[
-            BoardRow(organisation=organisation, answer=answers.get(organisation.pk))
+            BoardRow(
+                organisation=organisation,
+                answer=answers.get(organisation.pk),
+                files=files.get(organisation.pk, []),
+            )
             for organisation in announcement.organisations.order_by("acronym")
         ]
     )
+
+
+def download_url(input_file: InputFile) -> str:
+    """The file's address as an email or an export carries it: the site's, whole."""
+    return settings.SITE_URL + reverse("coordination:announcement_file", args=[input_file.pk])
 
 
 def awaiting(person: Person, now: datetime | None = None) -> list[Announcement]:
@@ -209,13 +353,15 @@ def awaiting(person: Person, now: datetime | None = None) -> list[Announcement]:
 
 
 def answers_dataset(announcement: Announcement) -> tablib.Dataset:
-    """Every asked organisation's answer, one row each ("no answer yet" when none)."""
+    """Every asked organisation's answer, one row each ("no answer yet" when none), with its
+    files' names and download addresses."""
     headers = [
         gettext_lazy("Organisation"),
         gettext_lazy("Acronym"),
         gettext_lazy("Answer"),
         gettext_lazy("Answered by"),
         gettext_lazy("Answered at (UTC)"),
+        gettext_lazy("Files"),
     ]
     rows = []
     for row in board(announcement).rows:
@@ -227,6 +373,8 @@ def answers_dataset(announcement: Announcement) -> tablib.Dataset:
                 answer.text if answer else _("No answer yet"),
                 str(answer.answered_by or "") if answer else "",
                 answer.answered_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if answer else "",
+                # One line a file: its name, then where those who may read it download it.
+                "\n".join(f"{record.name} {download_url(record)}" for record in row.files),
             ]
         )
     return exports.dataset(headers, rows, title=str(announcement.title))

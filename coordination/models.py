@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from auditlog.registry import auditlog
@@ -595,5 +597,40 @@ class Input(models.Model):
         return f"{self.organisation}: {self.announcement}"
 
 
+def input_file_path(input_file: InputFile, filename: str) -> str:
+    # One folder per call, then a random folder per file: names cannot collide or be guessed,
+    # and the stored name stays close to the person's.
+    announcement_id = input_file.input.announcement_id
+    return f"inputs/{announcement_id}/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class InputFile(models.Model):
+    """A file an organisation attached to its answer to a call for inputs (one answer may carry
+    several). The file is served only through the download view, never from MEDIA_URL."""
+
+    input = models.ForeignKey(Input, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=input_file_path, max_length=300)
+    # The name the file had on the person's computer: the download offers it back.
+    name = models.CharField(_("name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"), editable=False)
+    content_type = models.CharField(max_length=120, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("file of an input")
+        verbose_name_plural = _("files of inputs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:announcement_file", args=[self.pk])
+
+
 auditlog.register(Announcement, m2m_fields={"organisations"}, exclude_fields=["version"])
 auditlog.register(Input)
+auditlog.register(InputFile)

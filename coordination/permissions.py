@@ -218,3 +218,9 @@ def can_answer(user: AnyUser, announcement: Announcement, organisation: Organisa
     return bool(
         user.is_authenticated and user.is_focal_point and user.organisation_id == organisation.pk
     )
+
+
+def can_read_answer(user: AnyUser, announcement: Announcement, organisation: Organisation) -> bool:
+    """An organisation's answer, its files included: whoever follows the call (every answer),
+    and whoever may answer for the organisation (its own)."""
+    return can_follow(user, announcement) or can_answer(user, announcement, organisation)

@@ -39,6 +39,21 @@ urlpatterns = [
         name="announcement_answer",
     ),
     path(
+        "announcements/<id:pk>/answer/<slug:slug>/files/",
+        announcement_views.announcement_files_add,
+        name="announcement_files_add",
+    ),
+    path(
+        "announcements/files/<id:pk>/",
+        announcement_views.announcement_file,
+        name="announcement_file",
+    ),
+    path(
+        "announcements/files/<id:pk>/remove/",
+        announcement_views.announcement_file_remove,
+        name="announcement_file_remove",
+    ),
+    path(
         "announcements/<id:pk>/remind/",
         announcement_views.announcement_remind,
         name="announcement_remind",

@@ -27,6 +27,7 @@ class MeetingsConfig(AppConfig):
         registry.handover_sources.add("meetings.handover.meetings_to_hand_over")
         registry.ownership_sources.add("meetings.ownership.ACTION_ITEMS")
         registry.event_handlers.add("meetings.notify.meeting_event")
+        registry.event_handlers.add("meetings.notify.series_event")
         registry.event_handlers.add("meetings.notify.rsvp_reminded")
         # Minutes approved by the members (their answers, the chair's replies).
         registry.event_handlers.add("meetings.notify.minutes_circulated")
@@ -35,6 +36,7 @@ class MeetingsConfig(AppConfig):
         registry.email_kinds.add("meetings.notify.MINUTES_REPLY")
         registry.dashboard_blocks.add("meetings.dashboard.minutes_to_answer", order=21)
         registry.demo_loaders.add("meetings.minutes_demo.load_minutes_answers", order=31)
+        registry.demo_loaders.add("meetings.series_demo.load_series", order=32)
         for kind in (
             "MEETING_INVITATION",
             "AGENDA",
@@ -44,3 +46,4 @@ class MeetingsConfig(AppConfig):
         ):
             registry.email_kinds.add(f"meetings.notify.{kind}")
         registry.search_sources.add("meetings.search.meetings")
+        registry.report_sections.add("meetings.report.attendance")

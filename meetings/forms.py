@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import IdsField, VersionedModelForm, narrow_choices
 from coordination.models import ChairTerm, Organisation
 from coordination.selectors import assignable_people, chair_terms
-from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
+from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Series
+from meetings.series import SERIES_FIELDS
 from meetings.services import AGENDA_FIELDS, MEETING_FIELDS
 from statements.models import Statement
 from workplans.models import PriorityArea, WorkItem
@@ -104,6 +105,75 @@ class MeetingForm(VersionedModelForm):
             if value is not None and timezone.is_naive(value):
                 cleaned[name] = value.replace(tzinfo=zone)
         return cleaned
+
+
+class SeriesForm(VersionedModelForm):
+    """A recurring meeting: its first meeting (typed in the venue's time zone, as for one
+    meeting), how long each lasts and how it repeats. Changing "this and the following" meetings
+    uses the same form, from that meeting (the kind stays)."""
+
+    online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+    minutes = forms.IntegerField(
+        label=_("duration (minutes)"), min_value=5, max_value=24 * 60, initial=90
+    )
+
+    class Meta:
+        model = Series
+        fields = [f for f in SERIES_FIELDS if f != "duration"]
+        field_classes = {"starts_at": WallClockField}
+        widgets = {
+            "starts_at": LOCAL,
+            "until": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"starts_at": _("first meeting starts")}
+        help_texts = {
+            "starts_at": _(
+                "In the venue's time zone. The series repeats on this weekday or date, at this "
+                "time there, whatever the season."
+            ),
+        }
+
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+        host = self.fields["host_organisation"]
+        if isinstance(host, forms.ModelChoiceField):
+            host.queryset = Organisation.objects.current()
+        if meeting is not None:
+            # From this meeting on: the kind stays, the series starts again here.
+            del self.fields["kind"]
+            self.fields["starts_at"].label = _("this meeting starts")
+            self.initial["starts_at"] = timezone.localtime(
+                meeting.recurrence_id or meeting.starts_at, self.instance.zone
+            ).replace(tzinfo=None)
+        elif self.instance.pk:
+            self.initial["starts_at"] = self.instance.local_starts_at.replace(tzinfo=None)
+        if self.instance.pk:
+            self.initial["minutes"] = int(self.instance.duration.total_seconds() // 60)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        zone_name = cleaned.get("time_zone")
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        starts_at: datetime | None = cleaned.get("starts_at")
+        if zone is None:
+            cleaned.pop("starts_at", None)
+            if "time_zone" not in self.errors:
+                self.add_error("time_zone", _("Choose the venue's time zone."))
+        elif starts_at is not None and timezone.is_naive(starts_at):
+            cleaned["starts_at"] = starts_at.replace(tzinfo=zone)
+        # The model's checks (after this) need the duration, which the form asks in minutes.
+        if cleaned.get("minutes"):
+            self.instance.duration = timedelta(minutes=cleaned["minutes"])
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        changes = {name: self.cleaned_data[name] for name in self.fields if name in SERIES_FIELDS}
+        return changes | {"duration": timedelta(minutes=self.cleaned_data["minutes"])}
 
 
 class InviteesForm(forms.Form):

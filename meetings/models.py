@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 import uuid
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import PurePath
 
 from auditlog.registry import auditlog
@@ -81,6 +81,17 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # An occurrence of a series, and where the series' rule put it (its iCalendar RECURRENCE-ID):
+    # a moved occurrence keeps it, so calendars know which occurrence moved.
+    series = models.ForeignKey(
+        "Series",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("series"),
+    )
+    recurrence_id = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -92,6 +103,11 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="meeting_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "recurrence_id"],
+                condition=models.Q(series__isnull=False),
+                name="one_meeting_per_occurrence",
             ),
         ]
 
@@ -132,6 +148,112 @@ class Meeting(models.Model):
     @property
     def agenda_is_published(self) -> bool:
         return self.agenda_published_at is not None
+
+    @property
+    def is_moved(self) -> bool:
+        """An occurrence of a series that no longer starts where the rule put it."""
+        return self.recurrence_id is not None and self.starts_at != self.recurrence_id
+
+
+class Series(models.Model):
+    """A meeting that repeats (the monthly Working Group video call): the rule and what every
+    occurrence shares. Its occurrences are stored meetings, generated a year ahead, each with its
+    own answers, agenda and minutes; one can be moved or cancelled on its own."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY_BY_WEEKDAY = "monthly_weekday", _("Monthly, on the same weekday")
+        MONTHLY_BY_DATE = "monthly_date", _("Monthly, on the same date")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Meeting.Kind.choices, default=Meeting.Kind.VIDEO_CALL
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # The first occurrence (the rule's DTSTART) and how long each lasts; the rule keeps the
+    # venue's wall-clock time across changes of daylight-saving time.
+    starts_at = models.DateTimeField(_("first meeting starts"))
+    duration = models.DurationField(_("duration"))
+    time_zone = models.CharField(
+        _("time zone of the venue"),
+        max_length=64,
+        default="UTC",
+        choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
+    )
+    frequency = models.CharField(
+        _("repeats"), max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY_BY_WEEKDAY
+    )
+    interval = models.PositiveSmallIntegerField(
+        _("every"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 for every week or month, 2 for every other one, and so on."),
+    )
+    until = models.DateField(
+        _("last date"), null=True, blank=True, help_text=_("Leave empty to repeat until ended.")
+    )
+    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    host_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_series",
+        verbose_name=_("host organisation"),
+    )
+    # Who every new occurrence invites.
+    organisations = models.ManyToManyField(
+        Organisation, related_name="meeting_series", verbose_name=_("invited organisations")
+    )
+    # The series that this one continues: editing "this and the following meetings" ends the
+    # series before that meeting and starts a new one from it.
+    follows = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by"
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration__gt=timedelta(0)), name="series_lasts_some_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:series_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.kind != Meeting.Kind.VIDEO_CALL and not (self.venue or self.online_link):
+            raise ValidationError({"venue": _("Give a venue or an online link.")})
+        if self.kind == Meeting.Kind.VIDEO_CALL and not self.online_link:
+            raise ValidationError({"online_link": _("A video call needs its link.")})
+        if self.until and self.starts_at and self.until < self.local_starts_at.date():
+            raise ValidationError({"until": _("The last date is on or after the first meeting.")})
+
+    @property
+    def zone(self) -> tzinfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return timezone.localtime(self.starts_at, self.zone)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Invitation(models.Model):
@@ -488,6 +610,7 @@ class CalendarFeed(models.Model):
         return reverse("meetings:feed", kwargs={"token": self.token})
 
 
+auditlog.register(Series, exclude_fields=["version", "sequence", "updated_at", "uid"])
 auditlog.register(Meeting, exclude_fields=["version", "sequence", "updated_at", "uid"])
 auditlog.register(Invitation)
 auditlog.register(AgendaItem)

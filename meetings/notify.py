@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from common.registry import EmailKind
 from coordination.models import Person
 from meetings import ical
-from meetings.models import Invitation, Meeting, Minutes, MinutesAnswer
+from meetings.models import Invitation, Meeting, Minutes, MinutesAnswer, Series
 from notifications import contract
 
 MEETING_INVITATION = EmailKind("meeting_invitation", _("Meeting invitation"))
@@ -130,4 +130,48 @@ def minutes_replied(*, answer_id: int, stamp: str) -> int:
         url=answer.get_absolute_url(),
         template="meetings/email/minutes_reply",
         context={"meeting": meeting, "answer": answer},
+    )
+
+
+SERIES_EVENTS = {
+    "invitation": (MEETING_INVITATION, _("Invitation: {title}")),
+    "changed": (MEETING_CHANGED, _("Changed: {title}")),
+}
+
+
+def series_audience(series: Series) -> QuerySet[Person]:
+    """Who hears about a series: as for one meeting, the people of the organisations it invites."""
+    roles = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE]
+    if series.kind == Meeting.Kind.PRINCIPALS:
+        roles.append(Person.Role.PRINCIPAL)
+    return Person.objects.filter(
+        is_active=True, role__in=roles, organisation__meeting_series=series
+    ).distinct()
+
+
+def series_event(*, series_id: int, event: str) -> int:
+    """A series was published ("invitation") or changed from one of its meetings on
+    ("changed"): one email per person for the whole series, with its calendar attached (and the
+    series it continues, whose end moved)."""
+    series = Series.objects.select_related("host_organisation", "follows").get(pk=series_id)
+    kind, title = SERIES_EVENTS[event]
+    return contract.notify(
+        people=series_audience(series),
+        kind=kind.code,
+        key=f"series:{series.pk}:{event}:{series.sequence}",
+        title=format_lazy(title, title=series.title),
+        url=series.get_absolute_url(),
+        template="meetings/email/series",
+        context={
+            "series": series,
+            "event": event,
+            "next": list(
+                series.occurrences.filter(
+                    status=Meeting.Status.SCHEDULED, ends_at__gte=timezone.now()
+                )[:3]
+            ),
+        },
+        ics=ical.calendar(
+            [], name=series.title, series=[s for s in (series.follows, series) if s is not None]
+        ).decode(),
     )

@@ -4,13 +4,13 @@ What a meeting's page shows, found by its words: the meeting (title, description
 items (title, notes), its minutes, its decisions and its documents (by title). Each is found only
 where its page would show it to the person (meetings.permissions): a draft meeting only by its
 organisers (and by the incoming chairs, their own term's drafts); an agenda, and the documents
-attached to its items, once published; minutes once circulated. The rules are written here as
-query filters, one per kind, so that the search costs the same whatever the number of meetings.
+attached to its items, once published; minutes once circulated. The rules are asked as query
+filters (meetings.permissions.Reading, beside the predicates the pages ask), one per kind, so
+that the search costs the same whatever the number of meetings.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -27,46 +27,6 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=Model)
 
-NOTHING = Q(pk__in=[])
-
-
-class _Scope(NamedTuple):
-    """Which rows of each kind the person may read, as filters on a row of that kind (with
-    `prefix` leading to its meeting). None means every row."""
-
-    manages_all: bool
-    drafts_from: datetime | None
-
-    def own_drafts(self, prefix: str) -> Q:
-        """The drafts the person prepares as an incoming chair (is_incoming_chairs_draft)."""
-        if self.drafts_from is None:
-            return NOTHING
-        return Q(
-            **{f"{prefix}status": Meeting.Status.DRAFT, f"{prefix}starts_at__gte": self.drafts_from}
-        )
-
-    def meetings(self, prefix: str = "") -> Q | None:
-        """can_see_meeting: everything but drafts, and the drafts the person manages."""
-        if self.manages_all:
-            return None
-        return ~Q(**{f"{prefix}status": Meeting.Status.DRAFT}) | self.own_drafts(prefix)
-
-    def agenda(self, prefix: str) -> Q | None:
-        """An agenda is read once published, by those who may see its meeting; the organisers
-        read it before."""
-        if self.manages_all:
-            return None
-        return Q(**{f"{prefix}agenda_published_at__isnull": False}) & ~Q(
-            **{f"{prefix}status": Meeting.Status.DRAFT}
-        ) | self.own_drafts(prefix)
-
-
-def _scope(person: Person) -> _Scope:
-    return _Scope(
-        manages_all=permissions.can_manage_meetings(person),
-        drafts_from=permissions.incoming_term_start(person),
-    )
-
 
 def _within(queryset: QuerySet[M], rule: Q | None) -> QuerySet[M]:
     return queryset if rule is None else queryset.filter(rule)
@@ -77,7 +37,7 @@ class _Hit(NamedTuple):
     result: SearchResult
 
 
-def _meetings(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hit]:
+def _meetings(person: Person, scope: permissions.Reading, query: str, limit: int) -> list[_Hit]:
     found = text_search(
         _within(Meeting.objects.all(), scope.meetings()),
         ["title", "description"],
@@ -103,7 +63,7 @@ def _meetings(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hi
     ]
 
 
-def _agenda_items(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hit]:
+def _agenda_items(person: Person, scope: permissions.Reading, query: str, limit: int) -> list[_Hit]:
     found = (
         text_search(
             _within(AgendaItem.objects.all(), scope.agenda("meeting__")),
@@ -130,18 +90,14 @@ def _agenda_items(person: Person, scope: _Scope, query: str, limit: int) -> list
     ]
 
 
-def _minutes(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hit]:
-    # Draft minutes are their writers': the meeting's page shows minutes to the others once
-    # they are circulated for approval.
-    meetings = scope.meetings("meeting__")
-    rule = (
-        None
-        if meetings is None
-        else (meetings & ~Q(status=Minutes.Status.DRAFT)) | scope.own_drafts("meeting__")
-    )
+def _minutes(person: Person, scope: permissions.Reading, query: str, limit: int) -> list[_Hit]:
+    # permissions.can_read_minutes, the meeting page's rule, as a filter.
     found = (
         text_search(
-            _within(Minutes.objects.all(), rule), ["text"], query, then=["-meeting__starts_at"]
+            _within(Minutes.objects.all(), scope.minutes()),
+            ["text"],
+            query,
+            then=["-meeting__starts_at"],
         )
         .select_related("meeting")
         .only(
@@ -168,7 +124,7 @@ def _minutes(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hit
     ]
 
 
-def _decisions(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hit]:
+def _decisions(person: Person, scope: permissions.Reading, query: str, limit: int) -> list[_Hit]:
     found = (
         text_search(
             _within(Decision.objects.all(), scope.meetings("meeting__")),
@@ -195,7 +151,7 @@ def _decisions(person: Person, scope: _Scope, query: str, limit: int) -> list[_H
     ]
 
 
-def _documents(person: Person, scope: _Scope, query: str, limit: int) -> list[_Hit]:
+def _documents(person: Person, scope: permissions.Reading, query: str, limit: int) -> list[_Hit]:
     # can_download: a document of an agenda item waits, like the agenda, for its publication.
     meetings, agenda = scope.meetings("meeting__"), scope.agenda("meeting__")
     rule = (
@@ -228,7 +184,7 @@ def meetings(person: Person, query: str, limit: int) -> list[SearchResult]:
     minutes, decisions and documents, the best matches first (the newest among equals), at most
     `limit` in all. A fixed number of queries: who the person is (chair, incoming chair), then
     one per kind."""
-    scope = _scope(person)
+    scope = permissions.reading_of(person)
     hits = [
         hit
         for kind in (_meetings, _agenda_items, _minutes, _decisions, _documents)

@@ -110,7 +110,7 @@ def meetings_in_month(user: Person, year: int, month: int) -> list[Meeting]:
 def meeting_detail(pk: int) -> Meeting:
     """A meeting with everything its page shows, in a fixed number of queries."""
     return (
-        Meeting.objects.select_related("host_organisation", "minutes")
+        Meeting.objects.select_related("host_organisation", "minutes", "series")
         .prefetch_related(
             Prefetch(
                 "invitations",

@@ -3,13 +3,11 @@ check, the audit row (auditlog, same transaction)."""
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from common.audit import acting_as
 from common.dates import group_today
 from common.permissions import require
+from common.uploads import check_upload
 from common.versioning import ConflictError, reject_unknown, save_versioned
 from coordination.models import ChairTerm, Organisation, Person
 from meetings import notify, permissions, selectors
@@ -178,6 +177,10 @@ def meeting_publish(*, meeting: Meeting, actor: Person) -> Meeting:
     """Take a draft out of the organisers' hands: everyone sees it and invitees can answer
     (the people of the invited organisations are told at once)."""
     was = meeting.status
+    if meeting.series_id is not None and not meeting.series.is_published:  # type: ignore[union-attr]
+        raise ValidationError(
+            _("This meeting is part of a series that is still a draft: publish the series.")
+        )
     meeting = _set_status(meeting, actor, Meeting.Status.SCHEDULED, {Meeting.Status.DRAFT})
     if was == Meeting.Status.DRAFT:
         contract.record(notify.meeting_event, meeting_id=meeting.pk, event="invitation")
@@ -677,29 +680,6 @@ def action_item_to_work_item(
 # --- Documents -----------------------------------------------------------------------------------
 
 
-def _check_upload(upload: UploadedFile[bytes]) -> str:
-    """The type of an acceptable upload, or a ValidationError saying why it is refused."""
-    extension = PurePath(upload.name or "").suffix.lower()
-    if extension not in settings.MEETING_DOCUMENT_EXTENSIONS:
-        raise ValidationError(
-            {
-                "file": _("Files of this type cannot be attached. Accepted: %(types)s.")
-                % {"types": ", ".join(sorted(settings.MEETING_DOCUMENT_EXTENSIONS))}
-            }
-        )
-    limit = settings.MEETING_DOCUMENT_MAX_MB * 1024 * 1024
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.MEETING_DOCUMENT_MAX_MB}
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    return mimetypes.guess_type(f"x{extension}")[0] or "application/octet-stream"
-
-
 @transaction.atomic
 def document_upload(
     *,
@@ -712,7 +692,7 @@ def document_upload(
     _require_manager(actor, meeting)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("That agenda item belongs to another meeting.")})
-    content_type = _check_upload(upload)
+    content_type = check_upload(upload)
     document = Document(
         meeting=meeting,
         agenda_item=agenda_item,

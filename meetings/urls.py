@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import common.urls  # noqa: F401  # registers <id:...>, the converter of object ids
-from meetings import minutes_views, reminder_views, views
+from meetings import minutes_views, reminder_views, series_views, views
 
 app_name = "meetings"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("calendar/subscribe/", views.calendar_settings, name="calendar_settings"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("new/", views.meeting_create, name="meeting_create"),
+    path("series/new/", series_views.series_create, name="series_create"),
+    path("series/<id:pk>/", series_views.series_detail, name="series_detail"),
+    path("series/<id:pk>.ics", series_views.series_ics, name="series_ics"),
+    path("series/<id:pk>/publish/", series_views.series_publish, name="series_publish"),
+    path("<id:pk>/following/", series_views.series_edit_following, name="series_edit_following"),
+    path("<id:pk>/end-series/", series_views.series_end, name="series_end"),
     path("<id:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<id:pk>.ics", views.meeting_ics, name="meeting_ics"),
     path("<id:pk>/edit/", views.meeting_edit, name="meeting_edit"),

@@ -236,6 +236,7 @@ def meeting_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
             "past": past,
             "page": past,
             "can_manage": permissions.can_create_meetings(request.user),
+            "can_manage_series": permissions.can_manage_series(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -300,8 +301,11 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
         "can_answer": mine is not None and permissions.can_answer_now(request.user, mine),
         "rsvp_form": RSVPForm(instance=mine) if mine else None,
         "minutes": minutes,
+        "can_read_minutes": minutes is not None
+        and permissions.can_read_minutes(request.user, meeting, minutes),
         "can_manage": can_manage,
         "can_publish": permissions.can_publish_meeting(request.user, meeting),
+        "can_manage_series": permissions.can_manage_series(request.user),
         "now": timezone.now(),
     }
     if can_manage:

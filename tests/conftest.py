@@ -46,7 +46,9 @@ def chromium_available() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
+    # Uploads (the demonstration's too) go to a folder of the test run, never var/media.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

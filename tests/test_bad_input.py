@@ -38,6 +38,7 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
@@ -352,6 +353,14 @@ def build_world(tmp_path: Any, settings: Any) -> World:
         f"/notifications/unsubscribe/{make_token(member, 'digest')}/",
         f"/notifications/unsubscribe/{make_token(member, 'immediate')}/",
         *(f"/meetings/feed/{feed.token}.ics" for feed in CalendarFeed.objects.all()[:2]),
+        # The minutes and agenda emails link to their meetings (among a series' many meetings,
+        # the crawl would not reach every one of them in its share of meeting pages).
+        *(
+            m.get_absolute_url()
+            for m in Meeting.objects.filter(
+                Q(minutes__isnull=False) | Q(documents__isnull=False)
+            ).distinct()
+        ),
     ]
     assert Invitation.objects.filter(revoked_at__isnull=True).exists()
     return World(
@@ -479,6 +488,9 @@ NOT_OFFERED = {
     "statements:round_close": "the demonstration's open round is still waiting for answers",
     "statements:round_explicit": "no objection has broken the demonstration round's silence",
     "statements:acting_principal_end": "no principal of the demonstration named an acting one",
+    # The demonstration's recurring meeting is published; a draft series offers the button
+    # (tests/meetings/test_series.py posts to it with each role).
+    "meetings:series_publish": "the demonstration's series is published already",
 }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from common import registry
 from common.dates import group_today
-from common.registry import Backlink
+from common.registry import Backlink, ReportTable
 from coordination.models import ChairTerm, Organisation
 from workplans.models import (
     DUE_SOON_DAYS,
@@ -337,6 +337,32 @@ def annual_report(plan: WorkPlan, year: int) -> list[ReportArea]:
         row = ReportRow(item=item, status=status, percent=percent, updates=item.updates_in_year)
         by_area.setdefault(item.priority_area_id, []).append(row)
     return [ReportArea(area=a, rows=by_area.get(a.pk, [])) for a in plan.priority_areas.all()]
+
+
+def members_in_year(year: int) -> list[Organisation]:
+    """The organisations that were members at some time in `year`: joined by its end (or on a
+    day not recorded) and not left before it began; in acronym order."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return list(
+        Organisation.objects.filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=end),
+            Q(left_on__isnull=True) | Q(left_on__gt=start),
+        )
+    )
+
+
+def report_sections(year: int) -> list[ReportTable]:
+    """What the other apps add to the annual report of `year` (common.registry.report_sections,
+    in their order; those with nothing to say left out), each asked about the year's members.
+    One query for the members, then each section's own fixed number, however many members."""
+    if not len(registry.report_sections):
+        return []
+    members = members_in_year(year)
+    return [
+        table
+        for section in registry.report_sections
+        if (table := section(year, members)) is not None
+    ]
 
 
 # --- Chairs' pledges -----------------------------------------------------------------------------

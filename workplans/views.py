@@ -337,6 +337,8 @@ def _report_context(plan_pk: int, year: int) -> dict[str, Any]:
         "year": year,
         "areas": selectors.annual_report(plan, year),
         "chair_pledges": selectors.pledges_of_year(year),
+        # What other apps count for the year (meetings attended), after the areas.
+        "sections": selectors.report_sections(year),
         # Whole addresses: the links must work from the downloaded PDF too.
         "site_url": settings.SITE_URL,
         "generated": timezone.now(),

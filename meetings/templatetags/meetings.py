@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from common import reminders
 from common.reminders import ReminderState
-from meetings.models import Meeting
+from meetings import recurrence
+from meetings.models import Meeting, Series
 
 register = template.Library()
 
@@ -51,3 +52,9 @@ def rsvp_reminder(meeting: Meeting) -> ReminderState | None:
     if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
         return None
     return reminders.reminder_state(reminders.reminder_subject(meeting))
+
+
+@register.filter
+def rule(series: Series) -> str:
+    """A series' rule in the reader's words: "Every month on the second Tuesday"."""
+    return recurrence.describe(series)

@@ -249,7 +249,7 @@ def test_an_organisation_answers_once_and_may_change_it_until_the_deadline(
     with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
         client.force_login(focal_point)
         late = client.post(answer_url(call, organisation), {"text": "Too late"})
-    assert late.status_code == 200
+    assert late.status_code == 400
     assert "The deadline has passed" in late.content.decode()
     assert Input.objects.get(organisation=organisation).text == "Final text"
 
@@ -258,7 +258,7 @@ def test_an_empty_answer_is_told_and_saves_nothing(client, secretariat, focal_po
     call = send(secretariat, [organisation])
     client.force_login(focal_point)
     response = client.post(answer_url(call, organisation), {"text": "   "})
-    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
     assert not Input.objects.exists()
 
 

@@ -169,6 +169,9 @@ def test_minutes_are_found_by_the_members_once_circulated(focal_point, observer,
     assert found.title == "Minutes of Working Group"
     assert found.url == f"{meeting.get_absolute_url()}#minutes"
     assert found.snippet == "The members discussed the toolkit."
+    # Circulated minutes are still a draft for approval: observers read them once approved.
+    assert titles(observer, "toolkit") == []
+    Minutes.objects.filter(pk=minutes.pk).update(status=Minutes.Status.APPROVED)
     assert titles(observer, "toolkit") == ["Minutes of Working Group"]
 
 

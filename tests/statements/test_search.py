@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,12 @@ from statements.models import Statement
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+FULL_TEXT_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's full-text search (accents, the start of a word); SQLite's fallback is a "
+    "substring match (CI runs this on PostgreSQL)",
+)
 
 
 def _statement(focal_point, title: str, paragraphs: list[tuple[str, str]]) -> Statement:
@@ -102,7 +109,67 @@ def test_a_member_finds_drafts_too(statement, other_focal_point):
     ]
 
 
-def test_the_newest_first_and_no_more_than_the_limit(focal_point):
+def test_the_words_may_be_in_the_title_and_in_different_paragraphs(statement, focal_point):
+    (result,) = search.statements(focal_point, "world victims partners", 10)
+
+    assert result.title == statement.title
+    # No paragraph holds every word: the snippet is cut from the opening paragraphs.
+    assert "We call on all partners" in result.snippet
+    assert search.statements(focal_point, "world survivors", 10) == []
+
+
+def test_a_match_in_the_title_comes_before_one_in_the_text(focal_point):
+    in_text = _statement(focal_point, "Issue brief", [("paragraph", "On labour exploitation.")])
+    in_title = _statement(focal_point, "Labour exploitation", [("paragraph", "A brief.")])
+    # The one found in its text changed last: the rank decides before the date.
+    in_text.versions.update(created_at=timezone.now() + timedelta(days=1))
+
+    results = search.statements(focal_point, "labour exploitation", 10)
+
+    assert [r.title for r in results] == [in_title.title, in_text.title]
+
+
+def test_the_snippet_comes_from_the_paragraph_holding_every_word(focal_point):
+    _statement(
+        focal_point,
+        "Brief on forced labour",
+        [
+            ("heading", "Forced labour"),
+            ("paragraph", "An introduction."),
+            ("paragraph", "Another paragraph."),
+            ("paragraph", "Later: forced labour in supply chains must end."),
+        ],
+    )
+
+    (result,) = search.statements(focal_point, "supply chains", 10)
+
+    assert result.snippet == "Later: forced labour in supply chains must end."
+
+
+def test_an_observer_finds_no_draft_by_its_text(statement, observer):
+    assert search.statements(observer, "protect victims", 10) == []
+
+
+@pytest.mark.parametrize("query", ["don't", "a & b", "!(zz", "'':*", "100%", "x_y", '"quoted"'])
+def test_operators_and_quotes_in_the_query_are_plain_words(statement, focal_point, query):
+    assert search.statements(focal_point, query, 10) == []  # no syntax error, nothing found
+
+
+@FULL_TEXT_ONLY
+def test_on_postgresql_accents_case_and_the_start_of_a_word_are_enough(focal_point):
+    made = _statement(
+        focal_point,
+        "Protección de las víctimas",
+        [("paragraph", "Los Estados deben <em>actuar</em> contra la trata de personas.")],
+    )
+
+    for query in ("proteccion VICTIMAS", "PROTECCIÓN", "trata personas", "victim", "actuar"):
+        assert [r.title for r in search.statements(focal_point, query, 10)] == [made.title], query
+    (result,) = search.statements(focal_point, "estados trata", 10)
+    assert result.snippet == "Los Estados deben actuar contra la trata de personas."
+
+
+def test_among_equal_matches_the_newest_first_and_no_more_than_the_limit(focal_point):
     for n in range(4):
         made = _statement(focal_point, f"Trafficking brief {n}", [("paragraph", "Text.")])
         Statement.objects.filter(pk=made.pk).update(created_at=timezone.now())
