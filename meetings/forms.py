@@ -112,10 +112,11 @@ class SeriesForm(VersionedModelForm):
     meeting), how long each lasts and how it repeats. Changing "this and the following" meetings
     uses the same form, from that meeting (the kind stays)."""
 
-    online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     minutes = forms.IntegerField(
-        label=_("duration (minutes)"), min_value=5, max_value=24 * 60, initial=90
+        label=_("Duration (minutes)"), min_value=5, max_value=24 * 60, initial=90
     )
+    field_order = ["kind", "title", "description", "starts_at", "minutes", "time_zone"]
 
     class Meta:
         model = Series
@@ -143,7 +144,11 @@ class SeriesForm(VersionedModelForm):
         if meeting is not None:
             # From this meeting on: the kind stays, the series starts again here.
             del self.fields["kind"]
-            self.fields["starts_at"].label = _("this meeting starts")
+            self.fields["starts_at"].label = _("From")
+            self.fields["starts_at"].help_text = _(
+                "Where the series puts this meeting, in the venue's time zone. A new time here "
+                "moves this meeting and the following ones."
+            )
             self.initial["starts_at"] = timezone.localtime(
                 meeting.recurrence_id or meeting.starts_at, self.instance.zone
             ).replace(tzinfo=None)
