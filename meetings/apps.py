@@ -35,7 +35,8 @@ class MeetingsConfig(AppConfig):
         registry.email_kinds.add("meetings.notify.MINUTES_CIRCULATED")
         registry.email_kinds.add("meetings.notify.MINUTES_REPLY")
         registry.dashboard_blocks.add("meetings.dashboard.minutes_to_answer", order=21)
-        registry.demo_loaders.add("meetings.minutes_demo.load_minutes_answers", order=31)
+        registry.demo_loaders.add("meetings.minutes_demo.load_minutes_answers", order=33)
+        # Before the minutes' loader, which records who attended the meetings held.
         registry.demo_loaders.add("meetings.series_demo.load_series", order=32)
         for kind in (
             "MEETING_INVITATION",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coordination.models import Organisation
 from meetings import series
-from meetings.models import Meeting, Series
+from meetings.models import Invitation, Meeting, Series
 from meetings.services import default_invitees
 
 TITLE = "Working Group monthly video call"
@@ -54,9 +54,17 @@ def load_series() -> dict[str, int]:
     added = series.extend(call)
     now = timezone.now()
     meetings = list(call.occurrences.order_by("recurrence_id"))
-    Meeting.objects.filter(pk__in=[m.pk for m in meetings if m.ends_at < now]).update(
-        status=Meeting.Status.HELD
-    )
+    held = [m.pk for m in meetings if m.ends_at < now]
+    Meeting.objects.filter(pk__in=held).update(status=Meeting.Status.HELD)
+    # Who took part in the calls held (the minutes' loader then records their attendance).
+    for n, invitation in enumerate(
+        Invitation.objects.filter(meeting_id__in=held).select_related("meeting").order_by("pk")
+    ):
+        invitation.response = (
+            Invitation.Response.NOT_ATTENDING if n % 5 == 4 else Invitation.Response.ONLINE
+        )
+        invitation.answered_at = invitation.meeting.starts_at - timedelta(days=2)
+        invitation.save(update_fields=["response", "answered_at"])
     upcoming = [m for m in meetings if m.starts_at > now]
     if len(upcoming) >= 4:
         # The second call ahead moves to the Friday; the fourth is cancelled.
