@@ -42,6 +42,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from bench import load  # noqa: E402
+from bench.capabilities import build_capabilities  # noqa: E402
 from bench.data import build_group  # noqa: E402
 from coordination.models import Organisation  # noqa: E402
 
@@ -85,12 +87,21 @@ def main() -> None:
         connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
+# The pages whose throughput is measured under gunicorn, and at which concurrencies.
+LOADED = ("bare Django view", "dashboard", "work item list", "meeting page", "statement board")
+CONCURRENCY = (2, 8)
+
+
 def run() -> None:
     started = time.perf_counter()
     group = build_group()
-    print(f"Built {group.summary} in {time.perf_counter() - started:.1f} s\n")
+    print(f"Built {group.summary} in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    more = build_capabilities(group)
+    print(f"Built the newer capabilities' data in {time.perf_counter() - started:.1f} s\n")
 
     pages: list[tuple[str, Callable[[], str]]] = [
+        ("bare Django view", lambda: "/bench/bare/"),
         ("dashboard", lambda: "/"),
         ("members directory", lambda: "/members/"),
         ("organisation page", lambda: group.organisation.get_absolute_url()),
@@ -108,26 +119,75 @@ def run() -> None:
         ("meeting list", lambda: "/meetings/"),
         ("month calendar", lambda: "/meetings/calendar/"),
         ("meeting page", lambda: group.meeting.get_absolute_url()),
+        *((name, (lambda url=url: url)) for name, url in more.items()),
+        # Django's own admin changelist of the same work items (bench/admin.py): the yardstick
+        # for list pages, unfiltered and with the same filter.
+        ("admin changelist", lambda: "/bench/admin/workplans/workitem/?o=5.-8"),
+        (
+            "admin changelist, filtered",
+            lambda: (
+                f"/bench/admin/workplans/workitem/?lead_organisation__id__exact={group.focal_point.organisation_id}&status__exact=at_risk"
+            ),
+        ),
     ]
     plain_static = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    measured: dict[str, tuple[float, int]] = {}
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["*"], STORAGES=plain_static):
         focal = Client()
         focal.force_login(group.focal_point)
         # The yardstick goes through the same middleware as a logged-in person's page (session,
         # user, preferences): the ratio is what a page costs beyond being a Django page at all.
-        bare_ms, bare_queries = measure(focal, "/bench/bare/")
         secretariat = Client()
         secretariat.force_login(group.secretariat)
-
-        print(f"{'page':<28}{'median ms':>10}{'ratio':>8}{'queries':>9}")
-        print(f"{'bare Django view':<28}{bare_ms:>10.2f}{1:>8.1f}{bare_queries:>9}")
         for name, url in pages:
             client = secretariat if "secretariat" in name else focal
-            ms, queries = measure(client, url())
-            print(f"{name:<28}{ms:>10.2f}{ms / bare_ms:>8.1f}{queries:>9}")
+            measured[name] = measure(client, url())
+
+    loads: dict[tuple[str, int], load.Load] = {}
+    if os.environ.get("BENCH_LOAD", "1") != "0":
+        cookie = f"sessionid={focal.cookies['sessionid'].value}"
+        urls = dict(pages)
+        server = load.Server(static_root=TEMP / "static")
+        try:
+            for name in LOADED:
+                for concurrency in CONCURRENCY:
+                    loads[name, concurrency] = load.measure(
+                        server, urls[name](), cookie, concurrency
+                    )
+        finally:
+            server.stop()
+
+    bare_ms = measured["bare Django view"][0]
+    header = f"{'page':<34}{'ms':>8}{'ratio':>7}{'queries':>8}"
+    for concurrency in CONCURRENCY:
+        header += f"{f'req/s c={concurrency}':>12}{'p50':>7}{'p99':>7}"
+    print(header)
+    for name, (ms, queries) in measured.items():
+        line = f"{name:<34}{ms:>8.2f}{ms / bare_ms:>7.1f}{queries:>8}"
+        for concurrency in CONCURRENCY:
+            found = loads.get((name, concurrency))
+            line += (
+                f"{found.per_second:>12.1f}{found.p50_ms:>7.0f}{found.p99_ms:>7.0f}"
+                if found
+                else f"{'':>12}{'':>7}{'':>7}"
+            )
+        print(line)
+    for page, admin in (
+        ("work item list", "admin changelist"),
+        ("work item list, filtered", "admin changelist, filtered"),
+    ):
+        print(
+            f"{page} / {admin}: {measured[page][0] / measured[admin][0]:.2f}x "
+            "(the aim: at most 0.8x)"
+        )
+    for (name, concurrency), found in loads.items():
+        if found.errors:
+            print(f"! {name} at c={concurrency}: answers that were not 200: {found.errors}")
+        if found.p99_ms > 3 * found.p50_ms:
+            print(f"! {name} at c={concurrency}: p99 {found.p99_ms:.0f} ms > 3x p50")
 
     from bench import digests
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,12 +17,15 @@ from coordination.models import ChairTerm, Organisation, Person
 from meetings.models import ActionItem, AgendaItem, Decision, Invitation, Meeting
 from workplans.models import PriorityArea, ProgressUpdate, WorkItem, WorkPlan
 
+# BENCH_SIZE=small (CI) builds a tenth of the items, updates and meetings: enough to run every
+# page, and the query counts must not differ (they are flat in the data's size).
+SMALL = os.environ.get("BENCH_SIZE", "large") == "small"
 ORGANISATIONS = 30
 PEOPLE = 300
-ITEMS = 5_000
-UPDATES = 20_000
+ITEMS = 500 if SMALL else 5_000
+UPDATES = 2_000 if SMALL else 20_000
 AREAS = 8
-MEETINGS = 500
+MEETINGS = 50 if SMALL else 500
 
 
 @dataclass

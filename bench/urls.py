@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
+from bench import admin as bench_admin
+
 BARE = engines["django"].from_string(
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>'
     "<body><p>{{ title }}</p></body></html>"
@@ -19,5 +21,6 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
+    path("bench/admin/", bench_admin.site.urls),
     path("", include("config.urls")),
 ]
