@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,12 +73,20 @@ def _run(
 # --- Pages ---------------------------------------------------------------------------------------
 
 
+# Statements on a page of the list (the newest first).
+STATEMENTS_PER_PAGE = 50
+
+
 def statement_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
+    page = Paginator(selectors.visible_statements(request.user), STATEMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "statements/statement_list.html",
         {
-            "statements": selectors.visible_statements(request.user),
+            "statements": page.object_list,
+            "page": page,
             "can_create": permissions.can_create_statement(request.user),
         },
     )
