@@ -31,15 +31,29 @@ $(VENV)/.dev-installed: $(BIN)/python requirements/dev.txt
 # The demo logins have no second factor, so the demonstration does not require it; production
 # does (MFA_REQUIRED_FOR=secretariat). Try it here with: make run MFA_REQUIRED_FOR=secretariat
 MFA_REQUIRED_FOR ?=
-run: export MFA_REQUIRED_FOR := $(MFA_REQUIRED_FOR)
 # The group's name is configuration, not code; the demonstration is of ICAT.
 GROUP_NAME ?= ICAT (demonstration)
-run: export GROUP_NAME := $(GROUP_NAME)
+# Where the links in emails point.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+# Handed to the shell through the environment, so that any character in them is written as is.
+run: export RUN_SITE_URL := $(SITE_URL)
+run: export RUN_GROUP_NAME := $(GROUP_NAME)
+run: export RUN_MFA_REQUIRED_FOR := $(MFA_REQUIRED_FOR)
+# The configuration is written to var/run.env, which every process of this checkout reads
+# (config/settings.py): the web server, worker and beat, and a `manage.py send_digests` typed
+# later in another terminal, which then sends the same links under the same name. The worker's
+# and beat's logs go to var/log/; the banner with the address and the logins comes last, once the
+# web server answers (Procfile.embedded).
 run: $(VENV)/.base-installed
+	@mkdir -p var/log
+	@{ echo "# Written by make run; read by every process of this checkout (config/settings.py)."; \
+	  printf 'SITE_URL=%s\n' "$$RUN_SITE_URL"; \
+	  printf 'GROUP_NAME="%s"\n' "$$RUN_GROUP_NAME"; \
+	  printf 'MFA_REQUIRED_FOR=%s\n' "$$RUN_MFA_REQUIRED_FOR"; } > var/run.env
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) createcachetable
-	$(MANAGE) load_demo --logins --url http://127.0.0.1:$(PORT)/
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+	$(MANAGE) load_demo
+	WEB_URL=http://127.0.0.1:$(PORT)/ PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho --procfile Procfile.embedded start --port $(PORT) 2>&1 || true
 
 test: $(VENV)/.dev-installed
@@ -61,4 +75,4 @@ lock: $(VENV)/.dev-installed
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf var/celery var/mail
+	rm -rf var/celery var/mail var/log

@@ -8,6 +8,7 @@ variables listed in .env.example (and in the README); no production value lives 
 from __future__ import annotations
 
 import os
+from email.utils import formataddr
 from pathlib import Path
 
 import environ
@@ -16,8 +17,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-# A .env file beside manage.py is read if present; real environment variables win over it.
-env.read_env(BASE_DIR / ".env", overwrite=False)
+# Every process reads the same configuration whatever its current directory: the web server, the
+# Celery worker and beat (config/celery.py loads these settings) and every `manage.py` command.
+# The first to set a variable wins:
+# 1. the environment;
+# 2. the .env file beside manage.py (or the file ENV_FILE names), if present: production's;
+# 3. var/run.env, which `make run` writes with the address, group name and two-factor rule it
+#    starts with, so that `manage.py send_digests` in another terminal sends the same links as
+#    the site it runs beside. The test suite runs on the defaults below whatever `make run` last
+#    wrote (pytest sets PYTEST_VERSION).
+env.read_env(env.path("ENV_FILE", default=BASE_DIR / ".env"), overwrite=False)
+if "PYTEST_VERSION" not in os.environ:
+    env.read_env(VAR_DIR / "run.env", overwrite=False)
 
 # --- Core -------------------------------------------------------------------------------------
 
@@ -33,7 +44,8 @@ GROUP_NAME = env.str("GROUP_NAME", default="Coordination Group")
 # The group's calendar: chair terms, membership and deadlines change at midnight here, the same
 # moment for everyone; each person still sees times in their own zone (common/dates.py).
 GROUP_TIME_ZONE = env.str("GROUP_TIME_ZONE", default="UTC")
-# Where people reach the site; emails sent by Celery build their links from it.
+# Where people reach the site; every email builds its links from it, whichever process sends it.
+# Production must set it: a system check (common/checks.py) refuses a local address unless DEBUG.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -275,7 +287,11 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # The embedded default writes each message as a readable file here.
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{GROUP_NAME} <hub@localhost>")
+# formataddr quotes (or encodes) the group's name, so "ICAT (demonstration)" is a name, not a
+# name and a comment.
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default=formataddr((GROUP_NAME, "hub@localhost"))
+)
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery -----------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 
 from common import secrets as stored_secrets
@@ -14,6 +17,23 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        # Every email allauth sends (a login code, a password reset, a new address to confirm)
+        # is sent by a program, as the hub's own emails are (RFC 3834): auto-responders stay
+        # silent.
+        return super().render_mail(
+            template_prefix,
+            email,
+            context,
+            headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        )
 
 
 class RequiredTwoFactorMFAAdapter(DefaultMFAAdapter):

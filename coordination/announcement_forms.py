@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_time_zone
+from common.forms import IdsField
 from coordination.announcements import DEFAULT_ROLES, ROLES
 from coordination.models import Announcement, Organisation, Person
 
@@ -60,7 +61,7 @@ class AnnouncementForm(forms.Form):
         label=_("Deadline (calls for inputs only)"),
         required=False,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsField(
         label=_("Organisations"),
         queryset=Organisation.objects.current().order_by("acronym"),
         widget=CarriedCheckboxes,

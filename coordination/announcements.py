@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import tablib
 from django.conf import settings
@@ -360,7 +360,8 @@ def answers_dataset(announcement: Announcement) -> tablib.Dataset:
         gettext_lazy("Acronym"),
         gettext_lazy("Answer"),
         gettext_lazy("Answered by"),
-        gettext_lazy("Answered at (UTC)"),
+        # Excel has no time zones: the times are the reader's, and the header says so.
+        _("Answered at (%(zone)s)") % {"zone": timezone.get_current_timezone_name()},
         gettext_lazy("Files"),
     ]
     rows = []
@@ -372,7 +373,7 @@ def answers_dataset(announcement: Announcement) -> tablib.Dataset:
                 row.organisation.acronym,
                 answer.text if answer else _("No answer yet"),
                 str(answer.answered_by or "") if answer else "",
-                answer.answered_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if answer else "",
+                answer.answered_at if answer else None,
                 # One line a file: its name, then where those who may read it download it.
                 "\n".join(f"{record.name} {download_url(record)}" for record in row.files),
             ]

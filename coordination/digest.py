@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import local_date
 from coordination.models import HandoverTask, Person
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class HandoverTasksSection:
                 continue
             detail = format_lazy(
                 _("overdue since {date}") if task.due_on < today else _("due {date}"),
-                date=task.due_on.isoformat(),
+                date=local_date(task.due_on),
             )
             lines[task.owner_id].append(
                 {"title": task.title, "url": task.get_absolute_url(), "detail": detail}

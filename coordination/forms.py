@@ -3,17 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import IdsField, VersionedModelForm
-from coordination.models import ChairTerm, Invitation, Organisation, Person
+from coordination.models import ChairTerm, Invitation, Organisation, Person, time_zone_choices
 from coordination.services import (
     CHAIR_TERM_FIELDS,
     ORGANISATION_FIELDS,
     PERSON_FIELDS_FOR_SECRETARIAT,
     PROFILE_FIELDS,
+    default_time_zone,
 )
+
+
+def offer_time_zones(form: forms.BaseForm, *, first: str | None, keep: str | None) -> None:
+    """The form's time zone offers the canonical zones, grouped by region, `first` (the
+    organisation's zone) at the top; `keep`, the zone stored on the row, stays selectable
+    even if it is an alias the list no longer offers."""
+    field = form.fields.get("time_zone")
+    if isinstance(field, forms.ChoiceField):
+        field.choices = time_zone_choices(first=first, keep=keep)
 
 
 class OrganisationForm(VersionedModelForm):
@@ -31,6 +43,9 @@ class OrganisationForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["version"].required = False
+        offer_time_zones(
+            self, first=None, keep=self.instance.time_zone if self.instance.pk else None
+        )
 
     def _get_validation_exclusions(self) -> Any:
         # Naming a new permanent coordinator is allowed: the service stands the old one down
@@ -86,6 +101,15 @@ class PersonForm(VersionedModelForm):
         model = Person
         fields = list(PERSON_FIELDS_FOR_SECRETARIAT)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.instance.organisation
+        offer_time_zones(
+            self,
+            first=organisation.time_zone if organisation is not None else None,
+            keep=self.instance.time_zone,
+        )
+
 
 class ProfileForm(VersionedModelForm):
     """What a person changes about themselves."""
@@ -93,6 +117,15 @@ class ProfileForm(VersionedModelForm):
     class Meta:
         model = Person
         fields = list(PROFILE_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.instance.organisation
+        offer_time_zones(
+            self,
+            first=organisation.time_zone if organisation is not None else None,
+            keep=self.instance.time_zone,
+        )
 
 
 class InvitationForm(forms.ModelForm):
@@ -123,10 +156,29 @@ class AcceptInvitationForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    # Not required: left out, the service gives the organisation's zone and the site's language.
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times in the site and in emails are shown in this zone."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Of the site and of the emails you receive."),
+    )
 
     def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        zone = default_time_zone(invitation.organisation)
+        offer_time_zones(self, first=zone, keep=zone)
+        self.fields["time_zone"].initial = zone
+        # The language the page is read in: the one chosen before logging in, if any.
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            self.fields["language"].initial = language
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import uuid
 import zoneinfo
 from datetime import date
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -23,13 +25,86 @@ if TYPE_CHECKING:
 
 
 def validate_time_zone(value: str) -> None:
+    """Any zone the time-zone database knows, aliases included: a name stored before the
+    forms offered only canonical zones (time_zone_choices) stays valid, so saving anything else
+    on that row still works."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+# What the model accepts: every name of the time-zone database (validate_time_zone), so that no
+# stored row stops validating. What a form offers is time_zone_choices().
 TIME_ZONE_CHOICES = sorted(
     (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
 )
+
+# The regions of the canonical zone names, in the order a list offers them, with their names.
+TIME_ZONE_REGIONS: dict[str, StrOrPromise] = {
+    "Africa": _("Africa"),
+    "America": _("Americas"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic Ocean"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific Ocean"),
+}
+
+
+@functools.cache
+def canonical_time_zones() -> frozenset[str]:
+    """The zones people choose from: those the time-zone database lists for a country
+    (zone.tab and zone1970.tab of the tzdata package, a requirement), and UTC.
+
+    That leaves out the aliases kept for old software ("W-SU", "US/Eastern", "Asia/Calcutta"),
+    "Factory" and "localtime", and the fixed offsets of Etc/ (which ignore summer time).
+    Without the tables, the names under a region are kept, which still drops most aliases.
+    """
+    available = zoneinfo.available_timezones()
+    names: set[str] = set()
+    for table in ("zone1970.tab", "zone.tab"):
+        try:
+            text = importlib.resources.files("tzdata.zoneinfo").joinpath(table).read_text()
+        except (ModuleNotFoundError, FileNotFoundError):
+            continue
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                names.add(line.split("\t")[2])
+    if not names:
+        names = {name for name in available if name.split("/")[0] in TIME_ZONE_REGIONS}
+    return frozenset((names & available) | {"UTC"})
+
+
+def _zone_label(name: str) -> str:
+    """A zone's name without its region ("Argentina/Buenos Aires" for
+    America/Argentina/Buenos_Aires), read under the region's heading."""
+    return name.partition("/")[2].replace("_", " ") or name
+
+
+def time_zone_choices(
+    *, first: str | None = None, keep: str | None = None
+) -> list[tuple[Any, Any]]:
+    """The canonical zones for a select: UTC, then one group per region, alphabetically.
+
+    `first` (the organisation's zone) comes before everything, named in full. `keep` (the
+    zone stored on the row being edited) is offered too when it is not canonical, so that a
+    form saved without touching it does not fail.
+    """
+    canonical = canonical_time_zones()
+    choices: list[tuple[Any, Any]] = []
+    if first and first != "UTC" and first in zoneinfo.available_timezones():
+        choices.append((first, first.replace("_", " ")))
+    if keep and keep != first and keep not in canonical and keep in zoneinfo.available_timezones():
+        choices.append((keep, keep.replace("_", " ")))
+    choices.append(("UTC", "UTC"))
+    shown = {value for value, _label in choices}
+    for region, region_name in TIME_ZONE_REGIONS.items():
+        zones = sorted(n for n in canonical if n.split("/")[0] == region and n not in shown)
+        if zones:
+            choices.append((region_name, [(n, _zone_label(n)) for n in zones]))
+    return choices
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

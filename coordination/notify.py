@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_time_zone
+from common.formats import local_date
 from common.people import Recipient
 from common.registry import EmailKind
 from coordination.models import Announcement, ChairTerm, Invitation, Organisation, Person
@@ -122,7 +123,7 @@ def handover_reminder(*, term_id: int) -> int:
         title=format_lazy(
             _("The {term} chairs start on {date}: the handover"),
             term=term,
-            date=term.starts_on.isoformat(),
+            date=local_date(term.starts_on),
         ),
         url=handover.get_absolute_url() if handover is not None else term.get_absolute_url(),
         template="coordination/email/term_handover_reminder",

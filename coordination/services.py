@@ -28,12 +28,20 @@ from django.utils.translation import gettext_lazy as _lazy
 from common import registry
 from common.audit import acting_as
 from common.dates import group_time_zone, group_today
+from common.formats import date_text
 from common.models import Submission
 from common.permissions import require
 from common.registry import Holding
 from common.versioning import reject_unknown, save_versioned
 from coordination import notify, permissions
-from coordination.models import ChairTerm, Handover, Invitation, Organisation, Person
+from coordination.models import (
+    ChairTerm,
+    Handover,
+    Invitation,
+    Organisation,
+    Person,
+    validate_time_zone,
+)
 from notifications import contract
 
 
@@ -190,8 +198,8 @@ def chair_term_validate(
                 )
                 % {
                     "term": overlapping,
-                    "starts": overlapping.starts_on.isoformat(),
-                    "ends": overlapping.ends_on.isoformat(),
+                    "starts": date_text(overlapping.starts_on),
+                    "ends": date_text(overlapping.ends_on),
                 }
             )
     if errors:
@@ -199,12 +207,13 @@ def chair_term_validate(
 
 
 def _membership_span(organisation: Organisation) -> str:
-    """Reads "joined on 2020-01-01, left on 2023-07-01", as far as the record goes."""
+    """Reads "joined on Jan. 1, 2020, left on July 1, 2023" (in the reader's language), as far
+    as the record goes."""
     parts = []
     if organisation.joined_on:
-        parts.append(_("joined on %(date)s") % {"date": organisation.joined_on.isoformat()})
+        parts.append(_("joined on %(date)s") % {"date": date_text(organisation.joined_on)})
     if organisation.left_on:
-        parts.append(_("left on %(date)s") % {"date": organisation.left_on.isoformat()})
+        parts.append(_("left on %(date)s") % {"date": date_text(organisation.left_on)})
     return ", ".join(parts)
 
 
@@ -502,9 +511,12 @@ def person_create(
     password: str | None = None,
     **extra: Any,
 ) -> Person:
-    """Create an account directly (commands and the demonstration data; people are invited)."""
+    """Create an account directly (commands and the demonstration data; people are invited).
+
+    The person's time zone is their organisation's unless `extra` names one."""
     if actor is not None:
         require(permissions.can_manage_members(actor))
+    extra.setdefault("time_zone", default_time_zone(organisation))
     with acting_as(actor):
         person = Person.objects.create_user(
             email=email,
@@ -684,14 +696,33 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     return invitation
 
 
+def default_time_zone(organisation: Organisation | None) -> str:
+    """The time zone a new person starts with: their organisation's; the group's for someone
+    of no organisation."""
+    return organisation.time_zone if organisation is not None else group_time_zone().key
+
+
 @transaction.atomic
-def invitation_accept(*, token: str, full_name: str, password: str) -> Person:
+def invitation_accept(
+    *,
+    token: str,
+    full_name: str,
+    password: str,
+    time_zone: str | None = None,
+    language: str | None = None,
+) -> Person:
     """Turn an open invitation into an account, once.
 
     The invitation row is locked, so two clicks on the same link (or two tabs) cannot both
-    create an account: the second finds it accepted.
+    create an account: the second finds it accepted. The time zone is the organisation's
+    unless the person chose another; the language, the site's default unless they chose one.
     """
     invitation = invitation_for_token(token, for_update=True)
+    time_zone = time_zone or default_time_zone(invitation.organisation)
+    validate_time_zone(time_zone)
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the languages offered."))
     if (
         Person.objects.filter(email__iexact=invitation.email).exists()
         or EmailAddress.objects.filter(email__iexact=invitation.email).exists()
@@ -708,6 +739,8 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Person:
             full_name=full_name.strip(),
             role=invitation.role,
             organisation=invitation.organisation,
+            time_zone=time_zone,
+            language=language,
         )
         # The link reached this address, which proves it: no separate verification email.
         _add_verified_address(person)

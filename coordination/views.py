@@ -467,6 +467,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     token=token,
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
+                    time_zone=form.cleaned_data["time_zone"] or None,
+                    language=form.cleaned_data["language"] or None,
                 )
             except services.InvitationInvalid as error:
                 return render(

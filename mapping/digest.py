@@ -23,13 +23,13 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from common.dates import group_today
 from common.digests import lines_for_people
+from common.formats import local_date
 from coordination.models import Organisation, Person
 from mapping.models import Revision
 
@@ -165,7 +165,7 @@ def stale_detail(state: ProfileState, today: date) -> StrOrPromise:
                 months,
             ),
             months=months,
-            date=date_format(timezone.localdate(state.last_published), "j F Y"),
+            date=local_date(state.last_published),
         )
     # Lazy: each reader's digest renders it in their language.
     if state.is_returned:
@@ -234,7 +234,7 @@ class ReviewsSection:
             detail = format_lazy(
                 _("revision {number}, submitted on {date}"),
                 number=revision.number,
-                date=timezone.localdate(submitted).isoformat(),
+                date=local_date(submitted),
             )
             if revision.submitted_by is not None:
                 detail = format_lazy(

@@ -218,8 +218,8 @@ def initiatives_dataset(initiatives: Iterable[Initiative]) -> tablib.Dataset:
             initiative.revision.profile.organisation.name,
             initiative.revision.profile.organisation.acronym,
             initiative.title,
-            initiative.start_year or "",
-            initiative.end_year or "",
+            initiative.start_year,  # a number, or an empty cell
+            initiative.end_year,
             initiative.get_status_display(),
             labels(initiative.regions.all()),
             TERM_SEPARATOR.join(str(country.code) for country in countries(initiative)),

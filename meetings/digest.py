@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_time_zone
 from common.digests import lines_for_people, organisations_of
+from common.formats import local_date, local_datetime
 from common.people import Recipient
 from coordination.models import Person
 from meetings import selectors
@@ -43,9 +44,10 @@ def _per_meeting(
     return lines
 
 
-def _when(meeting: Meeting) -> str:
-    local = meeting.local_starts_at
-    return f"{local:%Y-%m-%d %H:%M} ({meeting.time_zone})"
+def _when(meeting: Meeting) -> StrOrPromise:
+    """When the meeting starts, on the reader's clock and in their language (formatted when
+    their digest is rendered), the zone named."""
+    return local_datetime(meeting.starts_at)
 
 
 class MeetingsSoonSection:
@@ -83,7 +85,7 @@ class RSVPsSection:
             deadline = (
                 format_lazy(
                     _("answer by {date}"),
-                    date=timezone.localtime(meeting.rsvp_deadline, meeting.zone).date().isoformat(),
+                    date=local_datetime(meeting.rsvp_deadline),
                 )
                 if meeting.rsvp_deadline
                 else _when(meeting)
@@ -116,7 +118,7 @@ class MinutesSection:
                     "title": minutes.meeting.title,
                     "url": minutes.answers_url(),
                     "detail": format_lazy(
-                        _("answer by {date}"), date=minutes.approval_due_on.isoformat()
+                        _("answer by {date}"), date=local_date(minutes.approval_due_on)
                     )
                     if minutes.approval_due_on
                     else "",
@@ -140,7 +142,7 @@ class ActionItemsSection:
                 continue
             detail = format_lazy(
                 _("overdue since {date}") if action.due_on < today else _("due {date}"),
-                date=action.due_on.isoformat(),
+                date=local_date(action.due_on),
             )
             lines[action.owner_organisation_id].append(
                 {

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from common.confirm import confirmation, confirmed
 from common.editing import ONCE_FIELD, act_once, form_errors
+from common.formats import date_text
+from common.forms import IdsField
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from coordination.models import Organisation, Person
@@ -72,7 +74,7 @@ class ReplyForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attended = forms.ModelMultipleChoiceField(
+    attended = IdsField(
         label=gettext_lazy("Organisations that attended"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -295,7 +297,7 @@ def minutes_circulate(request: AuthenticatedRequest[Person], pk: int) -> HttpRes
                 % {
                     "people": len(people),
                     "count": len(acronyms),
-                    "date": due.isoformat(),
+                    "date": date_text(due),
                     "names": ", ".join(acronyms) or _("nobody"),
                 },
                 _(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 import uuid
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import PurePath
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import TIME_ZONE_CHOICES, Organisation, validate_time_zone
+from coordination.models import TIME_ZONE_CHOICES, Organisation, Person, validate_time_zone
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -588,8 +589,26 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def alarms(self, people: Iterable[Person]) -> dict[int, int | None]:
+        """Person id → the reminder they chose, in minutes before a meeting (absent: none)."""
+        return dict(
+            self.filter(person__in=[p.pk for p in people], alarm_minutes__isnull=False).values_list(
+                "person_id", "alarm_minutes"
+            )
+        )
+
+
 class CalendarFeed(models.Model):
-    """A person's private subscription address for their organisation's meetings."""
+    """A person's private subscription address for their organisation's meetings, and the
+    reminder their calendars get (in the feed and in the invitations they are emailed)."""
+
+    class Alarm(models.IntegerChoices):
+        __empty__ = _("No reminder")
+        QUARTER_HOUR = 15, _("15 minutes before")
+        HALF_HOUR = 30, _("30 minutes before")
+        HOUR = 60, _("1 hour before")
+        DAY = 1440, _("1 day before")
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
@@ -597,7 +616,14 @@ class CalendarFeed(models.Model):
     # The address itself is the secret (calendar apps cannot log in), so it is kept to be shown
     # again; regenerating replaces it and the old address stops working.
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    alarm_minutes = models.PositiveIntegerField(
+        _("reminder"), choices=Alarm.choices, null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    # When the settings changed: the feed's Last-Modified takes it into account.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("calendar feed")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from common.registry import EmailKind
 from coordination.models import Person
 from meetings import ical
-from meetings.models import Invitation, Meeting, Minutes, MinutesAnswer, Series
+from meetings.models import CalendarFeed, Invitation, Meeting, Minutes, MinutesAnswer, Series
 from notifications import contract
 
 MEETING_INVITATION = EmailKind("meeting_invitation", _("Meeting invitation"))
@@ -41,11 +41,13 @@ def audience(meeting: Meeting) -> QuerySet[Person]:
 
 def meeting_event(*, meeting_id: int, event: str) -> int:
     """A meeting was published ("invitation"), its agenda published ("agenda"), rescheduled
-    ("changed") or cancelled ("cancelled"): tell its audience, with the .ics attached."""
-    meeting = Meeting.objects.select_related("host_organisation").get(pk=meeting_id)
+    ("changed") or cancelled ("cancelled"): tell its audience, each with the meeting's
+    invitation (or cancellation) addressed to them attached."""
+    meeting = Meeting.objects.select_related("host_organisation", "series").get(pk=meeting_id)
     kind, title = EVENTS[event]
+    people = list(audience(meeting))
     return contract.notify(
-        people=audience(meeting),
+        people=people,
         kind=kind.code,
         key=f"meeting:{meeting.pk}:{event}:{meeting.sequence}",
         title=format_lazy(title, title=meeting.title),
@@ -56,7 +58,7 @@ def meeting_event(*, meeting_id: int, event: str) -> int:
             "event": event,
             "agenda": list(meeting.agenda_items.select_related("presenter_organisation")),
         },
-        ics=ical.calendar([meeting], name=meeting.title).decode(),
+        ics=ical.addressed([ical.meeting_message(meeting)], CalendarFeed.objects.alarms(people)),
     )
 
 
@@ -155,8 +157,9 @@ def series_event(*, series_id: int, event: str) -> int:
     series it continues, whose end moved)."""
     series = Series.objects.select_related("host_organisation", "follows").get(pk=series_id)
     kind, title = SERIES_EVENTS[event]
+    people = list(series_audience(series))
     return contract.notify(
-        people=series_audience(series),
+        people=people,
         kind=kind.code,
         key=f"series:{series.pk}:{event}:{series.sequence}",
         title=format_lazy(title, title=series.title),
@@ -171,7 +174,10 @@ def series_event(*, series_id: int, event: str) -> int:
                 )[:3]
             ),
         },
-        ics=ical.calendar(
-            [], name=series.title, series=[s for s in (series.follows, series) if s is not None]
-        ).decode(),
+        # The series first (a mail client shows the first invitation), then the one it
+        # continues, whose end moved.
+        ics=ical.addressed(
+            ical.series_messages([s for s in (series, series.follows) if s is not None]),
+            CalendarFeed.objects.alarms(people),
+        ),
     )

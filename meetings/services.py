@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import acting_as
 from common.dates import group_today
+from common.formats import date_text
 from common.permissions import require
 from common.uploads import check_upload
 from common.versioning import ConflictError, reject_unknown, save_versioned
@@ -80,7 +81,7 @@ def _check_incoming_chairs_date(actor: Person, starts_at: datetime) -> None:
                     "As an incoming chair you prepare the meetings of your term: this one must "
                     "start on or after %(date)s."
                 )
-                % {"date": start.date().isoformat()}
+                % {"date": date_text(start.date())}
             }
         )
 
@@ -468,7 +469,7 @@ def minutes_approve(*, meeting: Meeting, actor: Person) -> Minutes:
                 "The minutes can be approved after the deadline (%(date)s) or once every "
                 "organisation has answered."
             )
-            % {"date": minutes.approval_due_on.isoformat() if minutes.approval_due_on else ""}
+            % {"date": date_text(minutes.approval_due_on) if minutes.approval_due_on else ""}
         )
     with acting_as(actor):
         minutes.status = Minutes.Status.APPROVED
@@ -669,7 +670,7 @@ def action_item_to_work_item(
         due_on=action.due_on,
         kind="activity",
         description=_("Action agreed at %(meeting)s on %(date)s.")
-        % {"meeting": meeting.title, "date": meeting.local_starts_at.date().isoformat()},
+        % {"meeting": meeting.title, "date": date_text(meeting.local_starts_at.date())},
     )
     with acting_as(actor):
         action.work_item = item
@@ -727,6 +728,18 @@ def calendar_feed_for(person: Person) -> CalendarFeed:
 
 
 @transaction.atomic
+@transaction.atomic
+def calendar_feed_alarm_set(*, person: Person, minutes: int | None) -> CalendarFeed:
+    """A person's own choice of reminder before each meeting (None: no reminder), used by their
+    subscription, the invitations they are emailed and their downloads. Only their own row."""
+    if minutes is not None and minutes not in CalendarFeed.Alarm.values:
+        raise ValidationError(_("Choose one of the reminders offered."))
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"alarm_minutes": minutes, "updated_at": timezone.now()}
+    )
+    return feed
+
+
 def calendar_feed_regenerate(*, person: Person) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed = calendar_feed_for(person)

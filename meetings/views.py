@@ -17,10 +17,12 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from common.confirm import confirmation, confirmed
@@ -293,13 +295,16 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
     can_manage = permissions.can_manage_meeting(request.user, meeting)
     mine = selectors.invitation_of(meeting, request.user.organisation_id)
     minutes = selectors.minutes_of(meeting)
+    can_answer = mine is not None and permissions.can_answer_now(request.user, mine)
     context: dict[str, object] = {
         "meeting": meeting,
         "invitations": meeting.invitations.all(),
         "counts": selectors.rsvp_counts(meeting),
         "my_invitation": mine,
-        "can_answer": mine is not None and permissions.can_answer_now(request.user, mine),
-        "rsvp_form": RSVPForm(instance=mine) if mine else None,
+        "can_answer": can_answer,
+        # An answer still owed is the first thing on the page (on a phone, before the details).
+        "rsvp_owed": can_answer and mine is not None and mine.response == mine.Response.NO_ANSWER,
+        "rsvp_form": RSVPForm(instance=mine, auto_id="rsvp_%s") if mine else None,
         "minutes": minutes,
         "can_read_minutes": minutes is not None
         and permissions.can_read_minutes(request.user, meeting, minutes),
@@ -309,20 +314,25 @@ def meeting_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespon
         "now": timezone.now(),
     }
     if can_manage:
+        # The page holds many forms, and each posts to its own view: auto_id gives each form
+        # its own ids (an agenda item's title is not a decision's), the names stay the same.
         context |= {
-            "agenda_form": AgendaItemForm(),
+            "agenda_form": AgendaItemForm(auto_id="agenda_%s"),
             "minutes_form": MinutesForm(
-                initial={"text": minutes.text, "version": minutes.version} if minutes else None
+                initial={"text": minutes.text, "version": minutes.version} if minutes else None,
+                auto_id="minutes_%s",
             ),
             "circulate_form": CirculateForm(
-                initial={"approval_due_on": timezone.localdate() + timedelta(days=14)}
+                initial={"approval_due_on": timezone.localdate() + timedelta(days=14)},
+                auto_id="circulate_%s",
             ),
-            "decision_form": DecisionForm(),
-            "action_form": ActionItemForm(),
+            "decision_form": DecisionForm(auto_id="decision_%s"),
+            "action_form": ActionItemForm(auto_id="action_%s"),
             "priority_areas": list(workplans_selectors.open_priority_areas()),
-            "document_form": DocumentForm(meeting=meeting),
+            "document_form": DocumentForm(meeting=meeting, auto_id="document_%s"),
             "invitees_form": InviteesForm(
-                initial={"organisations": [i.organisation_id for i in meeting.invitations.all()]}
+                initial={"organisations": [i.organisation_id for i in meeting.invitations.all()]},
+                auto_id="invitees_%s",
             ),
         }
     return render(request, "meetings/meeting_detail.html", context)
@@ -710,29 +720,58 @@ document_remove = _removal(
 
 def meeting_ics(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk)
+    alarms = CalendarFeed.objects.alarms([request.user])
     response = HttpResponse(
-        ical.calendar([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+        ical.calendar([meeting], name=meeting.title, alarm_minutes=alarms.get(request.user.pk)),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
 
 @login_not_required
-@never_cache
+@cache_control(private=True, no_cache=True)
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's subscription: calendar apps fetch it without logging in, so the address is the
-    secret. A wrong or replaced token is simply not found."""
+    secret. A wrong or replaced token is simply not found. A calendar app that asks again with
+    the ETag or Last-Modified it was given gets 304 Not Modified while nothing changed: the
+    validators are computed from the data, the file is made only when it is sent."""
     subscription = get_object_or_404(
         CalendarFeed.objects.select_related("person"), token=token, person__is_active=True
     )
     meetings = selectors.feed_meetings(subscription.person, timezone.now())
-    body = ical.calendar(meetings, name=f"{settings.GROUP_NAME} — {_('meetings')}")
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    etag, last_modified = ical.feed_validators(
+        meetings, subscription, language=translation.get_language() or ""
+    )
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        body = ical.calendar(
+            meetings,
+            name=f"{settings.GROUP_NAME} — {_('meetings')}",
+            alarm_minutes=subscription.alarm_minutes,
+        )
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    return response
 
 
 def calendar_settings(request: AuthenticatedRequest[Person]) -> HttpResponse:
+    """The person's own subscription: its address (made anew on request) and the reminder their
+    calendars get. Nobody reaches another person's settings: there is no id to give."""
     subscription = services.calendar_feed_for(request.user)
-    if request.method == "POST":
+    offered = {"" if value is None else str(value): value for value in CalendarFeed.Alarm.values}
+    status = 200
+    error = ""
+    if request.method == "POST" and "alarm_minutes" in request.POST:
+        chosen = request.POST["alarm_minutes"]
+        if chosen in offered:
+            services.calendar_feed_alarm_set(person=request.user, minutes=offered[chosen])
+            messages.success(request, _("Your reminder was saved."))
+            return redirect("meetings:calendar_settings")
+        status = 400
+        error = _("Choose one of the reminders offered.")
+    elif request.method == "POST":
         subscription = services.calendar_feed_regenerate(person=request.user)
         messages.success(
             request,
@@ -749,5 +788,14 @@ def calendar_settings(request: AuthenticatedRequest[Person]) -> HttpResponse:
             "webcal_url": "webcal://"
             + settings.SITE_URL.split("://", 1)[-1]
             + subscription.get_absolute_url(),
+            "alarm_choices": [
+                ("" if value is None else str(value), label)
+                for value, label in CalendarFeed.Alarm.choices
+            ],
+            "alarm_chosen": ""
+            if subscription.alarm_minutes is None
+            else str(subscription.alarm_minutes),
+            "alarm_error": error,
         },
+        status=status,
     )

@@ -57,7 +57,7 @@ def notify(
     url: str,
     template: str,
     context: dict[str, Any],
-    ics: str = "",
+    ics: str | Callable[[Recipient], str] = "",
     service: bool = False,
 ) -> int:
     """Tell each person at once: an in-app notification always, an email if they want it.
@@ -68,7 +68,9 @@ def notify(
 
     `key` names the event (with its version, e.g. a meeting's SEQUENCE): recording the same
     event twice writes nothing twice. `title` is lazy, so each person reads it in their
-    language. Returns how many emails were recorded.
+    language. `ics`, an iCalendar file attached to each email, is either the same for everyone
+    or made for each person (a meeting invitation names its reader as ATTENDEE); each email
+    keeps its own. Returns how many emails were recorded.
     """
     people = [p for p in people if p.is_active]
     if not people:
@@ -96,7 +98,7 @@ def notify(
                 time_zone=person.time_zone,
                 person=person,
                 unsubscribe_url="" if service else unsubscribe_url(person, "immediate"),
-                ics=ics,
+                ics=ics(person) if callable(ics) else ics,
             )
         )
     return len(_record(rows))

@@ -9,9 +9,12 @@ backoff; after MAX_ATTEMPTS the row is FAILED, shown to the secretariat, who can
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from email.charset import Charset
+from email.mime.nonmultipart import MIMENonMultipart
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -31,6 +34,10 @@ LONGEST_RETRY_AFTER = timedelta(hours=2)
 # A row claimed for sending longer ago than this belongs to a process that died mid-send.
 ABANDONED_AFTER = timedelta(minutes=15)
 BATCH = 200
+# A calendar's lines are folded at 75 octets (RFC 5545 3.1), far below SMTP's limit: sent as
+# they are (8bit, as Django sends the text and HTML parts), not base64.
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = None  # type: ignore[assignment]  # None: 7 or 8 bit as the text needs
 
 
 def backoff(attempts: int) -> timedelta:
@@ -71,7 +78,8 @@ def _prepared(delivery: Delivery) -> Delivery:
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     if delivery.subject_type:
         delivery = _prepared(delivery)
-    headers = {}
+    # RFC 3834: sent by a program, not a person, so that auto-responders stay silent.
+    headers = {"Auto-Submitted": "auto-generated"}
     if delivery.unsubscribe_url:
         # RFC 8058: a mail client can unsubscribe with one POST, without opening a page.
         headers["List-Unsubscribe"] = f"<{delivery.unsubscribe_url}>"
@@ -84,9 +92,34 @@ def message_for(delivery: Delivery) -> EmailMultiAlternatives:
         headers=headers,
     )
     message.attach_alternative(delivery.html, "text/html")
-    if delivery.ics:
-        message.attach("meeting.ics", delivery.ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    for number, calendar in enumerate(calendars(delivery.ics), start=1):
+        message.attach(
+            _calendar_part(calendar, "meeting.ics" if number == 1 else f"meeting-{number}.ics")
+        )
     return message
+
+
+_CALENDAR_START = re.compile(r"^(?=BEGIN:VCALENDAR\r?$)", re.MULTILINE)
+_METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
+
+
+def calendars(ics: str) -> list[str]:
+    """The iCalendar objects of an attachment, one after the other (an iCalendar stream): an
+    email about a meeting may carry more than one event, and a scheduling message holds one."""
+    return [part for part in _CALENDAR_START.split(ics) if part.strip()]
+
+
+def _calendar_part(calendar: str, filename: str) -> MIMENonMultipart:
+    """One iCalendar object as a text/calendar part whose `method` says the body's METHOD (iMIP,
+    RFC 6047 2.4: a mail client acts on an invitation or a cancellation by it), with one
+    charset."""
+    part = MIMENonMultipart("text", "calendar")
+    part.set_payload(calendar, charset=_UTF8)
+    found = _METHOD.search(calendar)
+    method = f"; method={found.group(1).upper()}" if found else ""
+    part.replace_header("Content-Type", f'text/calendar{method}; charset="utf-8"')
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 def release_abandoned() -> int:

@@ -74,6 +74,10 @@ def collect(people: Sequence[Recipient], now: datetime) -> dict[int, list[dict[s
     sections run once per local date present in the batch (two or three at most, whatever the
     number of people), each time in a zone where it is that date: the queries are bounded by the
     calendar, not by the recipients.
+
+    The zone active here is only the first reader's of each date, and no language is: a line
+    writes its dates and times as lazy texts (common.formats), formatted when each reader's
+    email is rendered (`_render`), in that reader's language and on that reader's clock.
     """
     by_person: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in people}
     groups: dict[date, tuple[zoneinfo.ZoneInfo, list[Recipient]]] = {}

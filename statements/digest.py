@@ -4,8 +4,8 @@ answered yet.
 
 Each section reads what is due for all the organisations of a batch at once (a fixed number of
 queries, whatever the number of people), then gives every reader the lines of the organisations
-they speak for. notifications.digests runs `collect` in the reader's time zone, so the deadline
-each line shows is on the reader's clock.
+they speak for. The deadline a line shows is formatted when each reader's digest is rendered, in
+that reader's language and on their clock (common.formats).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_today
 from common.digests import lines_for_people, organisations_of
+from common.formats import local_datetime
 from common.people import Recipient
 from coordination.models import Organisation, Person
 from statements.models import (
@@ -43,10 +43,10 @@ if TYPE_CHECKING:
 WINDOW = timedelta(days=14)
 
 
-def _when(deadline: datetime) -> str:
-    """A deadline on the reader's clock (the zone digests.collect activated)."""
-    local = timezone.localtime(deadline)
-    return f"{local:%Y-%m-%d %H:%M} ({local.tzname()})"
+def _when(deadline: datetime) -> StrOrPromise:
+    """A deadline on the reader's clock and in their language, the zone named: formatted when
+    each reader's digest is rendered (collect runs once for readers of several zones)."""
+    return local_datetime(deadline)
 
 
 def _members_readers(people: Sequence[Recipient]) -> list[Recipient]:

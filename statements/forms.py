@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import IdsField
 from coordination.models import Organisation
 from statements.models import Comment, Paragraph, Statement
 
@@ -27,7 +28,7 @@ def split_paragraphs(text: str) -> list[str]:
 class StatementCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Statement.Kind.choices)
     title = forms.CharField(label=_("title"), max_length=300)
-    lead_organisations = forms.ModelMultipleChoiceField(
+    lead_organisations = IdsField(
         label=_("lead organisations"),
         queryset=Organisation.objects.current().order_by("acronym"),
     )

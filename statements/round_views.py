@@ -338,7 +338,7 @@ DELIVERY_LABELS = {
 
 
 def round_export(request: AuthenticatedRequest[Person], pk: int, fmt: str) -> HttpResponse:
-    """The board (as filtered) as CSV or XLSX, written by tablib as the work plans' exports are."""
+    """The board (as filtered) as CSV or XLSX, written by common.exports as every export is."""
     if fmt not in exports.SPREADSHEET_TYPES:
         raise Http404
     round = _round(request, pk)
@@ -362,18 +362,15 @@ def round_export(request: AuthenticatedRequest[Person], pk: int, fmt: str) -> Ht
             row.endorsement.text if row.endorsement else "",
             str(row.endorsement.answered_by) if row.endorsement else "",
             _how(row),
-            timezone.localtime(row.endorsement.answered_at, timezone=zone)
-            .replace(tzinfo=None)
-            .isoformat(timespec="minutes")
-            if row.endorsement
-            else "",
+            row.endorsement.answered_at if row.endorsement else None,
             str(DELIVERY_LABELS.get(row.delivery, "")),
         )
         for row in rows
     )
     opened = timezone.localdate(round.opened_at, timezone=zone).isoformat()
     return exports.spreadsheet_response(
-        exports.dataset(headers, table, title=str(_("Endorsement round"))),
+        # The group's time zone, which the header names: everyone's download reads the same.
+        exports.dataset(headers, table, title=str(_("Endorsement round")), zone=zone),
         fmt,
         f"endorsement-round-{round.pk}-{opened}",
     )

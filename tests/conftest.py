@@ -64,6 +64,17 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _language_reset() -> Any:
+    """Django's LocaleMiddleware leaves a request's language active in the thread: every test
+    starts, and ends, in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery() -> None:
     from config.celery import app
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import DateField, Prefetch, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.digests import lines_for_people, organisations_of
+from common.formats import local_date
 from coordination.models import Organisation, Person
 from workplans.models import DUE_SOON, OVERDUE, WorkItem
 from workplans.notify import field_label
@@ -60,13 +61,13 @@ class WorkItemsSection:
             # Lazy texts: each person's digest renders them in that person's language.
             reason = item.attention(today, now, due_within_days=DUE_WITHIN_DAYS)
             if reason == OVERDUE and item.due_on is not None:
-                detail = format_lazy(_("overdue since {date}"), date=item.due_on.isoformat())
+                detail = format_lazy(_("overdue since {date}"), date=local_date(item.due_on))
             elif reason == DUE_SOON and item.due_on is not None:
-                detail = format_lazy(_("due {date}"), date=item.due_on.isoformat())
+                detail = format_lazy(_("due {date}"), date=local_date(item.due_on))
             else:
                 detail = format_lazy(
                     _("no update since {date}"),
-                    date=timezone.localdate(item.last_progress_at).isoformat(),
+                    date=local_date(item.last_progress_at),
                 )
             line: DigestLine = {
                 "title": item.title,
@@ -93,6 +94,12 @@ def _shown(name: str, value: Any) -> Any:
         return _("none")
     if name == "status" and value in WorkItem.Status.values:
         return WorkItem.Status(value).label
+    if isinstance(WorkItem._meta.get_field(name), DateField):
+        try:
+            # Written as a date in the reader's language when the digest is rendered.
+            return local_date(date.fromisoformat(str(value)))
+        except ValueError:
+            return value
     return value
 
 
@@ -163,7 +170,7 @@ class LeadToldSection:
                     changes=what,
                     person=str(actor),
                     organisation=actor_organisation.acronym if actor_organisation else "—",
-                    date=timezone.localdate(entry.timestamp).isoformat(),
+                    date=local_date(entry.timestamp),
                 ),
             }
             for person in people:

@@ -1,4 +1,4 @@
-"""The item list as CSV and XLSX (tablib writes both), and the annual report as PDF."""
+"""The item list as CSV and XLSX (common.exports writes both), and the annual report as PDF."""
 
 from __future__ import annotations
 
@@ -40,11 +40,12 @@ def items_dataset(items: Iterable[WorkItem]) -> tablib.Dataset:
             item.lead_organisation.acronym,
             ", ".join(o.acronym for o in item.contributing_organisations.all()),
             item.owner.full_name if item.owner else "",
-            item.start_on.isoformat() if item.start_on else "",
-            item.due_on.isoformat() if item.due_on else "",
+            item.start_on,
+            item.due_on,
             item.get_status_display(),
             item.percent_complete,
-            timezone.localdate(item.last_progress_at).isoformat(),
+            # The reader's date, as the item list shows it.
+            timezone.localdate(item.last_progress_at),
             settings.SITE_URL + item.get_absolute_url(),
         ]
         for item in items

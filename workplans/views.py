@@ -228,8 +228,9 @@ def item_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
             "timeline": timeline,
             "backlinks": selectors.backlinks(item),
             "can_edit": can_edit,
-            "update_form": ProgressUpdateForm(item=item) if can_edit else None,
-            "milestone_form": MilestoneForm() if can_edit else None,
+            # Two forms on one page, each with its own ids (their fields' names stay).
+            "update_form": ProgressUpdateForm(item=item, auto_id="update_%s") if can_edit else None,
+            "milestone_form": MilestoneForm(auto_id="milestone_%s") if can_edit else None,
             "today": group_today(),
         },
     )

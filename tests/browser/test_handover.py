@@ -24,7 +24,7 @@ def sign(page, url, button):
     page.get_by_role("button", name="Sign off", exact=True).click()
 
 
-def test_the_chairs_hand_over_and_sign_off(page, browser, live_server, settings):
+def test_the_chairs_hand_over_and_sign_off(page, new_page, settings):
     settings.MFA_REQUIRED_FOR = []  # the test's secretariat has no second factor
     # One organisation per side keeps it to three sign-offs (the demonstration has two a side).
     today = group_today()
@@ -83,12 +83,12 @@ def test_the_chairs_hand_over_and_sign_off(page, browser, live_server, settings)
     sign(page, url, "Sign off for OUTGO (Outgoing chair)")
     assert page.get_by_text("Your signature was recorded.").is_visible()
 
-    incoming = browser.new_context(base_url=live_server.url).new_page()
+    incoming = new_page()
     log_in(incoming, "in@example.org")
     sign(incoming, url, "Sign off for INCOM (Incoming chair)")
     assert incoming.get_by_text("Your signature was recorded.").is_visible()
 
-    secretariat = browser.new_context(base_url=live_server.url).new_page()
+    secretariat = new_page()
     log_in(secretariat, "sec@example.org")
     sign(secretariat, url, "Sign off for the secretariat")
     assert secretariat.get_by_text("the handover is frozen").is_visible()

@@ -13,7 +13,7 @@ from tests.browser.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_chair_schedules_a_meeting_and_a_focal_point_answers(page, browser, live_server):
+def test_chair_schedules_a_meeting_and_a_focal_point_answers(page, new_page):
     load_demo_group()  # ICMPD and UNODC chair this year in the demonstration
     day = (timezone.localdate() + timedelta(days=21)).isoformat()
 
@@ -39,7 +39,7 @@ def test_chair_schedules_a_meeting_and_a_focal_point_answers(page, browser, live
     meeting = Meeting.objects.get(title="Working Group meeting on the work plan")
     assert meeting.status == "scheduled" and meeting.local_starts_at.hour == 9
 
-    other = browser.new_context(base_url=live_server.url).new_page()
+    other = new_page()
     log_in(other, "focal.unwomen@demo.example", DEMO_PASSWORD)
     # The dashboard says UN Women owes an answer, and leads there.
     other.get_by_role("link", name="Working Group meeting on the work plan").first.click()

@@ -495,7 +495,7 @@ class TestChairTerms:
                 organisations=[other_organisation],
             )
         assert refused.value.messages == [
-            "These dates overlap the chair term 2026 (2026-01-01 to 2026-12-31); only one term "
+            "These dates overlap the chair term 2026 (Jan. 1, 2026 to Dec. 31, 2026); only one term "
             "may cover a day."
         ]
         assert ChairTerm.objects.count() == 1

@@ -207,7 +207,7 @@ def test_the_secretariat_edits_a_term_with_the_version_check(client, world, secr
         (
             lambda o: term_form("2031-01-01", "2031-12-31", o[2:]),
             "organisations",
-            "NEW is not a member on all of these dates (it joined on 2031-03-01)",
+            "NEW is not a member on all of these dates (it joined on March 1, 2031)",
         ),
         (
             lambda o: {**term_form("2031-01-01", "2031-12-31", []), "organisations": ["x"]},
@@ -235,7 +235,7 @@ def test_the_form_says_what_is_wrong_and_records_nothing(
 def test_an_organisation_must_be_a_member_on_every_day_of_the_term(organisation):
     leaving = factories.OrganisationFactory(acronym="GONE", left_on=date(2031, 12, 31))
     joining = factories.OrganisationFactory(acronym="LATE", joined_on=date(2031, 1, 2))
-    for chair, words in [(leaving, "left on 2031-12-31"), (joining, "joined on 2031-01-02")]:
+    for chair, words in [(leaving, "left on Dec. 31, 2031"), (joining, "joined on Jan. 2, 2031")]:
         with pytest.raises(ValidationError) as refused:
             services.chair_term_validate(
                 starts_on=date(2031, 1, 1), ends_on=date(2031, 12, 31), organisations=[chair]
@@ -434,7 +434,7 @@ def test_incoming_chairs_draft_their_terms_meetings_which_stay_invisible(
         meeting_services.meeting_create(
             actor=incoming, **meeting_fields(datetime(2026, 12, 31, 9, tzinfo=UTC))
         )
-    assert "on or after 2027-01-01" in str(refused.value)
+    assert "on or after Jan. 1, 2027" in str(refused.value)
     draft = meeting_services.meeting_create(
         actor=incoming, **meeting_fields(datetime(2027, 1, 1, 0, tzinfo=UTC))
     )

@@ -75,14 +75,14 @@ def test_a_profile_not_updated_for_twelve_months_reaches_its_focal_points_and_al
     (line,) = lines[focal.pk]
     assert line["title"] == stale.name
     assert line["url"] == reverse("mapping:profile_edit", args=[stale.slug])
-    assert details([line]) == ["not updated for 13 months (published on 2 May 2025)"]
+    assert details([line]) == ["not updated for 13 months (published on May 2, 2025)"]
 
 
 def test_twelve_months_are_counted_on_the_calendar():
     organisation, (focal,) = member()
     published(organisation, datetime(2025, 6, 3, 8, 0, tzinfo=UTC))
     assert details(digest.STALE_PROFILE.collect([focal], NOW)[focal.pk]) == [
-        "not updated for 12 months (published on 3 June 2025)"
+        "not updated for 12 months (published on June 3, 2025)"
     ]
     other, (other_focal,) = member()
     published(other, datetime(2025, 6, 4, 8, 0, tzinfo=UTC))
@@ -109,7 +109,7 @@ def test_a_stale_profile_returned_says_so_and_one_waiting_for_review_is_left_out
 
     assert set(lines) == {returned_focal.pk}
     assert details(lines[returned_focal.pk]) == [
-        "not updated for 13 months (published on 2 May 2025) · returned with a comment"
+        "not updated for 13 months (published on May 2, 2025) · returned with a comment"
     ]
 
 
@@ -164,7 +164,7 @@ def test_the_secretariat_gets_every_revision_waiting_for_review_longest_waiting_
     ]
     assert [line["title"] for line in lines[secretariat.pk]] == [first.name, second.name]
     assert details(lines[secretariat.pk])[0] == (
-        f"revision {older.number}, submitted on 2026-05-29 by {focal.full_name}"
+        f"revision {older.number}, submitted on May 29, 2026 by {focal.full_name}"
     )
 
 

@@ -3,13 +3,11 @@ resource, only ever published revisions and their public fields, in a fixed numb
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, date, datetime
 from itertools import count
 from typing import cast
 
-import openpyxl
 import pytest
 import time_machine
 from django.db import connection
@@ -21,6 +19,7 @@ from pypdf import PdfReader
 from mapping import exports
 from mapping.models import Initiative, Partnership, Revision, Term
 from tests import factories
+from tests.common import spreadsheets
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +86,11 @@ def get(client, name: str, fmt: str | None = None, **query: str):
 
 
 def rows(response, fmt: str) -> list[list[str]]:
-    """The spreadsheet's rows as text, the header and the HXL row included."""
+    """The spreadsheet's rows as text, the header and the HXL row included; each opens well
+    (tests/common/spreadsheets.py), its two heading rows frozen."""
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode())))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        return spreadsheets.csv_rows(response)
+    sheet = spreadsheets.xlsx_sheet(response, heading_rows=2)
     return [
         ["" if cell is None else str(cell) for cell in row]
         for row in sheet.iter_rows(values_only=True)
@@ -160,6 +160,19 @@ def test_the_initiatives_sheet_has_the_hxl_row_and_a_row_per_initiative(client, 
     assert initiative["#country+name"] == "France; Nigeria"
     assert initiative["#org+partner"] == "IOM; ILO"
     assert initiative["#activity+url"] == "https://example.org/initiative"
+
+
+@pytest.mark.parametrize(("name", "fmt"), SPREADSHEETS)
+def test_every_sheet_opens_well_with_its_header_and_hashtags_in_view(client, published, name, fmt):
+    """UTF-8 with a byte-order mark for Excel; in the XLSX, the header and the hashtag row both
+    frozen, and the filter on the hashtag row, so that sorting never moves it among the data."""
+    publish(factories.OrganisationFactory(acronym="OIM", name="Organisation für Migración"))
+
+    sheet = rows(get(client, name, fmt), fmt)
+
+    assert sheet[0][0] == "Organisation"  # no stray byte-order mark in the first header
+    assert sheet[1][0] == "#org+name"
+    assert "Organisation für Migración" in [row[0] for row in sheet[2:]]
 
 
 def test_terms_are_in_the_readers_language(client, published):

@@ -129,7 +129,7 @@ def test_circulating_asks_first_naming_who_is_emailed_and_then_asks_each_of_them
         body = page.content.decode()
         assert page.status_code == 200
         assert "3 focal points and alternates of 2 organisations" in body
-        assert "ILO, UNICEF" in body and "2026-03-19" in body
+        assert "ILO, UNICEF" in body and "asked to answer by March 19, 2026" in body
         assert Minutes.objects.get().status == "draft" and not Event.objects.exists()
 
         with after_commit():
@@ -472,7 +472,9 @@ def test_minutes_awaiting_my_answer_are_in_the_digest_and_on_the_dashboard_until
     now = CIRCULATED + timedelta(days=1)
     with time_machine.travel(now, tick=False):
         lines = digest.MINUTES.collect([focal_point, other_focal], now)
-        assert [str(line["detail"]) for line in lines[focal_point.pk]] == ["answer by 2026-03-19"]
+        assert [str(line["detail"]) for line in lines[focal_point.pk]] == [
+            "answer by March 19, 2026"
+        ]
         assert lines[focal_point.pk][0]["url"] == minutes.answers_url()
         block = dashboard.minutes_to_answer(focal_point)
         assert block is not None and block.context["awaiting"] == [minutes]

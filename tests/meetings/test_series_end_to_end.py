@@ -78,14 +78,18 @@ def test_a_series_reaches_a_real_smtp_server_once_per_person_with_its_calendar(
     [master] = [e for e in calendar_of(invitation).walk("VEVENT")]
     assert master["RRULE"]["FREQ"] == ["WEEKLY"]
 
-    # One meeting cancelled: its people hear of that meeting, as an exception to the series.
+    # One meeting cancelled: its people hear of that meeting alone, the cancellation of that
+    # occurrence of the series (the series' UID and the occurrence's RECURRENCE-ID).
     sixth = call.occurrences.order_by("recurrence_id")[5]
     services.meeting_cancel(meeting=sixth, actor=people)
     cancelled = [m for m in smtp_server.messages if str(m["Subject"]).startswith("Cancelled")]
     assert len(cancelled) == 2
-    events = list(calendar_of(cancelled[0]).walk("VEVENT"))
-    assert str(events[0]["UID"]) == f"{call.uid}@coordination-hub"
-    assert events[0].get("EXDATE") is not None  # the series, without the cancelled meeting
+    calendar = calendar_of(cancelled[0])
+    assert calendar["METHOD"] == "CANCEL"
+    [event] = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"{call.uid}@coordination-hub"
+    assert event.decoded("RECURRENCE-ID") == sixth.recurrence_id
+    assert event["STATUS"] == "CANCELLED" and event.get("RRULE") is None
 
 
 def test_a_real_worker_keeps_the_series_a_year_ahead(people):

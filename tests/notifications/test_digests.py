@@ -341,7 +341,8 @@ def test_overdue_is_judged_by_the_readers_own_date():
         Preference.objects.update(next_digest_at=timezone.now() - timedelta(minutes=1))
         digests.send_digest_batch([auckland.pk, vienna.pk])
     bodies = {m.to[0]: m.body for m in mail.outbox}
-    assert "overdue since 2026-11-22" in bodies["akl@example.org"]
+    assert "overdue since Nov. 22, 2026" in bodies["akl@example.org"]
     assert (
-        "due 2026-11-22" in bodies["vie@example.org"] and "overdue" not in bodies["vie@example.org"]
+        "due Nov. 22, 2026" in bodies["vie@example.org"]
+        and "overdue" not in bodies["vie@example.org"]
     )

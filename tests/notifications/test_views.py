@@ -153,9 +153,10 @@ def test_publishing_a_meeting_tells_the_invited_focal_points_with_the_ics(
     assert [m.to for m in mail.outbox] == [[focal_point.email]]
     message = mail.outbox[0]
     assert message.subject == "Invitation: Working Group meeting"
-    assert (
-        message.attachments[0][0] == "meeting.ics" and "BEGIN:VEVENT" in message.attachments[0][1]
-    )
+    [attachment] = message.attachments
+    assert attachment.get_filename() == "meeting.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert b"BEGIN:VEVENT" in attachment.get_payload(decode=True)
     assert message.extra_headers["List-Unsubscribe"]
     assert Notification.objects.filter(person=focal_point).count() == 1
     assert not Notification.objects.filter(person__in=[principal, contributor]).exists()
@@ -194,7 +195,8 @@ def test_rescheduling_and_cancelling_are_announced_once_each(
         "Changed: Working Group meeting",
         "Cancelled: Working Group meeting",
     ]
-    assert "STATUS:CANCELLED" in mail.outbox[-1].attachments[0][1]
+    cancellation = mail.outbox[-1].attachments[0].get_payload(decode=True)
+    assert b"METHOD:CANCEL" in cancellation and b"STATUS:CANCELLED" in cancellation
 
 
 def test_no_immediate_email_for_people_who_turned_them_off(

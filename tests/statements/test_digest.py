@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coordination.models import Person
 from notifications import digests
@@ -101,13 +101,18 @@ def test_comment_deadlines_list_the_organisations_that_have_not_commented_on_the
         gone_focal,
         observer,
     ]
-    with timezone.override("Europe/Vienna"):
-        lines = digest.COMMENT_DEADLINES.collect(people, NOW)
+    lines = digest.COMMENT_DEADLINES.collect(people, NOW)
     assert set(lines) == {silent_focal.pk, silent_principal.pk, earlier_commenter.pk}
     [line] = lines[silent_focal.pk]
     assert line["title"] == statement.title and line["url"] == statement.get_absolute_url()
-    # 8 June, 09:00 UTC on the reader's clock.
-    assert str(line["detail"]) == "comments on version 2 by 2026-06-08 11:00 (CEST)"
+    # 8 June, 09:00 UTC on the reader's clock and in their language, when their email is
+    # rendered (notifications.emails renders it in their zone and language).
+    with timezone.override("Europe/Vienna"):
+        assert str(line["detail"]) == (
+            "comments on version 2 by June 8, 2026, 11 a.m. (Europe/Vienna)"
+        )
+    with timezone.override("America/Lima"), translation.override("es"):
+        assert "8 de junio de 2026 a las 04:00 (America/Lima)" in str(line["detail"])
 
 
 @pytest.mark.parametrize("size", [2, 10])
@@ -161,14 +166,15 @@ def test_endorsement_deadlines_list_the_addressed_organisations_that_have_not_an
     fourth, fourth_version = statement_with_text(silent)
     make_round(fourth, fourth_version, [silent], days=-1)
     people = [focal, principal, answered_principal, newcomer, deputy]
-    with timezone.override("America/New_York"):
-        lines = digest.ENDORSEMENT_DEADLINES.collect(people, NOW)
+    lines = digest.ENDORSEMENT_DEADLINES.collect(people, NOW)
     assert set(lines) == {focal.pk, principal.pk, deputy.pk}
     [line] = lines[principal.pk]
     assert line["title"] == statement.title
-    assert str(line["detail"]) == (
-        "version 1, silence procedure: no objection by 2026-06-08 05:00 (EDT) counts as endorsement"
-    )
+    with timezone.override("America/New_York"):
+        assert str(line["detail"]) == (
+            "version 1, silence procedure: no objection by June 8, 2026, 5 a.m. "
+            "(America/New_York) counts as endorsement"
+        )
     # Acting for another organisation's principal: the line says which one.
     [acting_line] = lines[deputy.pk]
     assert str(acting_line["detail"]).startswith("ACTING · ")
@@ -178,9 +184,9 @@ def test_once_silence_is_broken_the_line_asks_for_an_answer():
     organisation, (focal,) = member()
     statement, version = statement_with_text(organisation)
     make_round(statement, version, [organisation], procedure="silence", silence_broken_at=NOW)
+    [line] = digest.ENDORSEMENT_DEADLINES.collect([focal], NOW)[focal.pk]
     with timezone.override("UTC"):
-        [line] = digest.ENDORSEMENT_DEADLINES.collect([focal], NOW)[focal.pk]
-    assert str(line["detail"]) == "endorse version 1 by 2026-06-08 09:00 (UTC)"
+        assert str(line["detail"]) == "endorse version 1 by June 8, 2026, 9 a.m. (UTC)"
 
 
 @pytest.mark.parametrize("size", [2, 10])

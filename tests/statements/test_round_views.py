@@ -307,7 +307,7 @@ def test_the_exports_parse_and_hold_the_rows(client, round, principal, secretari
     csv_response = client.get(reverse("statements:round_export", args=[round.pk, "csv"]))
     xlsx_response = client.get(reverse("statements:round_export", args=[round.pk, "xlsx"]))
 
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert csv_response["Content-Type"].startswith("text/csv")
     assert [row["Organisation"] for row in rows] == ["ILO", "UNICEF", "UNODC"]
     unicef = rows[1]
