@@ -19,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from coordination.models import TIME_ZONE_CHOICES, Organisation, Person, validate_time_zone
 
 
+def check_place(kind: str, venue: str, online_link: str) -> None:
+    """Where a meeting (or every meeting of a series) takes place: a venue or a link, and a
+    video call always has its link."""
+    if kind != Meeting.Kind.VIDEO_CALL and not (venue or online_link):
+        raise ValidationError({"venue": _("Give a venue or an online link.")})
+    if kind == Meeting.Kind.VIDEO_CALL and not online_link:
+        raise ValidationError({"online_link": _("A video call needs its link.")})
+
+
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def visible(self) -> MeetingQuerySet:
         """What everyone may see: every meeting but drafts."""
@@ -125,10 +134,7 @@ class Meeting(models.Model):
             raise ValidationError(
                 {"rsvp_deadline": _("Answers are due before the meeting starts.")}
             )
-        if self.kind != self.Kind.VIDEO_CALL and not (self.venue or self.online_link):
-            raise ValidationError({"venue": _("Give a venue or an online link.")})
-        if self.kind == self.Kind.VIDEO_CALL and not self.online_link:
-            raise ValidationError({"online_link": _("A video call needs its link.")})
+        check_place(self.kind, self.venue, self.online_link)
 
     @property
     def zone(self) -> tzinfo:
@@ -237,10 +243,7 @@ class Series(models.Model):
         return reverse("meetings:series_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
-        if self.kind != Meeting.Kind.VIDEO_CALL and not (self.venue or self.online_link):
-            raise ValidationError({"venue": _("Give a venue or an online link.")})
-        if self.kind == Meeting.Kind.VIDEO_CALL and not self.online_link:
-            raise ValidationError({"online_link": _("A video call needs its link.")})
+        check_place(self.kind, self.venue, self.online_link)
         if self.until and self.starts_at and self.until < self.local_starts_at.date():
             raise ValidationError({"until": _("The last date is on or after the first meeting.")})
 

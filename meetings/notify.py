@@ -28,15 +28,18 @@ EVENTS = {
 }
 
 
-def audience(meeting: Meeting) -> QuerySet[Person]:
-    """Who hears about a meeting: the focal points and alternates of the invited organisations,
-    and their principals too for a principals' meeting."""
+def _people_of(kind: str, **invited: object) -> QuerySet[Person]:
+    """The focal points and alternates of the invited organisations (`invited`: the lookup that
+    names them), and their principals too for a principals' meeting."""
     roles = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE]
-    if meeting.kind == Meeting.Kind.PRINCIPALS:
+    if kind == Meeting.Kind.PRINCIPALS:
         roles.append(Person.Role.PRINCIPAL)
-    return Person.objects.filter(
-        is_active=True, role__in=roles, organisation__meeting_invitations__meeting=meeting
-    ).distinct()
+    return Person.objects.filter(is_active=True, role__in=roles, **invited).distinct()
+
+
+def audience(meeting: Meeting) -> QuerySet[Person]:
+    """Who hears about a meeting: the people of the organisations it invites."""
+    return _people_of(meeting.kind, organisation__meeting_invitations__meeting=meeting)
 
 
 def meeting_event(*, meeting_id: int, event: str) -> int:
@@ -143,12 +146,7 @@ SERIES_EVENTS = {
 
 def series_audience(series: Series) -> QuerySet[Person]:
     """Who hears about a series: as for one meeting, the people of the organisations it invites."""
-    roles = [Person.Role.FOCAL_POINT, Person.Role.ALTERNATE]
-    if series.kind == Meeting.Kind.PRINCIPALS:
-        roles.append(Person.Role.PRINCIPAL)
-    return Person.objects.filter(
-        is_active=True, role__in=roles, organisation__meeting_series=series
-    ).distinct()
+    return _people_of(series.kind, organisation__meeting_series=series)
 
 
 def series_event(*, series_id: int, event: str) -> int:
