@@ -192,6 +192,8 @@ def run() -> None:
     from bench import digests
 
     digests.run(list(Organisation.objects.all()))
+    if any(found.errors for found in loads.values()):
+        sys.exit("some pages did not answer 200 under gunicorn (above)")
 
 
 if __name__ == "__main__":
