@@ -43,6 +43,14 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 
+def printable(text: str) -> str:
+    """The text with its control characters (a NUL among them, which PostgreSQL refuses whatever
+    it is compared with) replaced by spaces."""
+    return "".join(
+        character if unicodedata.category(character)[0] != "C" else " " for character in text
+    )
+
+
 def clean_query(query: object) -> str:
     """The query as the sources receive it, or "" when there is nothing to search for.
 
@@ -50,10 +58,7 @@ def clean_query(query: object) -> str:
     with), runs of white space become one space, and the query is cut to MAX_QUERY_LENGTH."""
     if not isinstance(query, str):
         return ""
-    printable = "".join(
-        character if unicodedata.category(character)[0] != "C" else " " for character in query
-    )
-    cleaned = " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+    cleaned = " ".join(printable(query).split())[:MAX_QUERY_LENGTH].strip()
     return cleaned if len(cleaned) >= MIN_QUERY_LENGTH else ""
 
 

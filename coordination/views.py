@@ -40,6 +40,7 @@ from common.editing import (
 from common.http import AuthenticatedRequest
 from common.permissions import require
 from common.registry import Holding
+from common.search import printable
 from common.versioning import ConflictError
 from coordination import permissions, selectors, services
 from coordination.forms import (
@@ -221,7 +222,7 @@ def term_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 
 def person_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
-    search = request.GET.get("q", "").strip()
+    search = " ".join(printable(request.GET.get("q", "")).split())
     page = Paginator(selectors.people_list(search=search), 50).get_page(request.GET.get("page"))
     return render(request, "coordination/person_list.html", {"page": page, "search": search})
 
@@ -506,7 +507,10 @@ AUDITED_MODELS = [
 
 def audit_log(request: AuthenticatedRequest[Person]) -> HttpResponse:
     require(permissions.can_manage_members(request.user))
+    # Only the kinds of record offered; anything else shows every record.
     model = request.GET.get("model", "")
+    if model not in dict(AUDITED_MODELS):
+        model = ""
     object_id = request.GET.get("object", "")
     entries = selectors.audit_entries(model=model, object_id=object_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
