@@ -69,6 +69,22 @@ def _new_calendar(method: str, name: str | None = None) -> Calendar:
     return cal
 
 
+def _where_and_what(event: Event, thing: Meeting | Series, lines: list[str]) -> None:
+    """The address of a meeting or series, where it takes place (RFC 7986 CONFERENCE, for
+    calendars that show a join button) and its description after the given first lines."""
+    url = settings.SITE_URL + thing.get_absolute_url()
+    event.add("url", url)
+    location = thing.venue or thing.online_link
+    if location:
+        event.add("location", location)
+    if thing.online_link:
+        event.add("conference", thing.online_link, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
+        lines = [*lines, f"Join online: {thing.online_link}"]
+    if thing.description:
+        lines = [*lines, thing.description]
+    event.add("description", vText("\n\n".join([*lines, url])))
+
+
 def _event(meeting: Meeting, series: Series | None = None) -> Event:
     event = Event()
     # The UID never changes and SEQUENCE rises with every change, so a calendar that already has
@@ -92,25 +108,10 @@ def _event(meeting: Meeting, series: Series | None = None) -> Event:
     # of daylight-saving time wherever the reader is.
     event.add("dtstart", meeting.local_starts_at)
     event.add("dtend", meeting.local_ends_at)
-    url = settings.SITE_URL + meeting.get_absolute_url()
-    event.add("url", url)
-    location = meeting.venue or meeting.online_link
-    if location:
-        event.add("location", location)
-    if meeting.online_link:
-        # RFC 7986 CONFERENCE, for calendars that show a join button.
-        event.add(
-            "conference", meeting.online_link, parameters={"VALUE": "URI", "FEATURE": "VIDEO"}
-        )
     lines = [meeting.get_kind_display()]
     if meeting.host_organisation:
         lines.append(f"Host: {meeting.host_organisation.name}")
-    if meeting.online_link:
-        lines.append(f"Join online: {meeting.online_link}")
-    if meeting.description:
-        lines.append(meeting.description)
-    lines.append(url)
-    event.add("description", vText("\n\n".join(lines)))
+    _where_and_what(event, meeting, lines)
     status = {"cancelled": "CANCELLED", "draft": "TENTATIVE"}.get(meeting.status, "CONFIRMED")
     event.add("status", status)
     event.add("categories", [meeting.get_kind_display()])
@@ -151,22 +152,7 @@ def _series_events(series: Series, occurrences: list[Meeting]) -> list[Event]:
     ]
     if cancelled:
         master.add("exdate", cancelled)
-    url = settings.SITE_URL + series.get_absolute_url()
-    master.add("url", url)
-    location = series.venue or series.online_link
-    if location:
-        master.add("location", location)
-    if series.online_link:
-        master.add(
-            "conference", series.online_link, parameters={"VALUE": "URI", "FEATURE": "VIDEO"}
-        )
-    lines = [recurrence.describe(series), series.get_kind_display()]
-    if series.online_link:
-        lines.append(f"Join online: {series.online_link}")
-    if series.description:
-        lines.append(series.description)
-    lines.append(url)
-    master.add("description", vText("\n\n".join(lines)))
+    _where_and_what(master, series, [recurrence.describe(series), series.get_kind_display()])
     master.add("status", "CONFIRMED" if series.is_published else "TENTATIVE")
     master.add("categories", [series.get_kind_display()])
     exceptions = [

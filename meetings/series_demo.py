@@ -57,14 +57,15 @@ def load_series() -> dict[str, int]:
     held = [m.pk for m in meetings if m.ends_at < now]
     Meeting.objects.filter(pk__in=held).update(status=Meeting.Status.HELD)
     # Who took part in the calls held (the minutes' loader then records their attendance).
-    for n, invitation in enumerate(
+    answered = list(
         Invitation.objects.filter(meeting_id__in=held).select_related("meeting").order_by("pk")
-    ):
+    )
+    for n, invitation in enumerate(answered):
         invitation.response = (
             Invitation.Response.NOT_ATTENDING if n % 5 == 4 else Invitation.Response.ONLINE
         )
         invitation.answered_at = invitation.meeting.starts_at - timedelta(days=2)
-        invitation.save(update_fields=["response", "answered_at"])
+    Invitation.objects.bulk_update(answered, ["response", "answered_at"])
     upcoming = [m for m in meetings if m.starts_at > now]
     if len(upcoming) >= 4:
         # The second call ahead moves to the Friday; the fourth is cancelled.

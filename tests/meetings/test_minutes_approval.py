@@ -6,7 +6,6 @@ on its dashboard; every wrong role refused, with nothing changed."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from meetings import dashboard, digest, selectors, services
 from meetings.models import Attendance, Meeting, Minutes, MinutesAnswer
 from notifications.models import Delivery, Event, Notification
 from tests import factories
-from tests.notifications import smtp
+from tests.meetings.conftest import received
 
 pytestmark = pytest.mark.django_db
 
@@ -537,26 +536,6 @@ def test_the_minutes_page_reads_in_a_fixed_number_of_queries(
 
 
 # --- End to end, with a real mail server -----------------------------------------------------------
-
-
-@pytest.fixture
-def smtp_server(settings):
-    recorder = smtp.Recorder()
-    server = smtp.start(recorder)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield recorder
-    server.stop()
-
-
-def received(recorder, words: str) -> list[str]:
-    time.sleep(0.3)  # the server thread files what it took
-    with recorder.lock:
-        return sorted(
-            m["To"] for m in recorder.messages if words in " ".join(str(m["Subject"]).split())
-        )
 
 
 @pytest.mark.django_db(transaction=True)

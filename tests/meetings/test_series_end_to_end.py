@@ -17,7 +17,7 @@ from meetings import series, services
 from meetings.models import Meeting, Series
 from tests import factories
 from tests.conftest import redis_available, redis_url, require
-from tests.meetings.test_minutes_approval import received, smtp_server  # noqa: F401  # a fixture
+from tests.meetings.conftest import received
 from tests.notifications.test_worker import start_workers, stop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -51,7 +51,7 @@ def people():
 def test_a_series_reaches_a_real_smtp_server_once_per_person_with_its_calendar(
     client,
     people,
-    smtp_server,  # noqa: F811
+    smtp_server,
 ):
     call = series.series_create(
         actor=people,
