@@ -136,16 +136,17 @@ def handover_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespo
     if handover.is_signed_off:
         context["snapshot"] = _snapshot(handover.snapshot or {})
         return render(request, "coordination/handover_detail.html", context)
-    handovers.handover_refresh(handover=handover)
+    handovers.handover_refresh_if_stale(handover=handover)
     outgoing = term_before(term)
-    page = handovers.handover_page(handover, outgoing)
     today = group_today()
+    group, status = request.GET.get("group", ""), request.GET.get("status", "")
+    page = handovers.handover_page(
+        handover, outgoing, today=today, group=group, status=status, page=request.GET.get("page")
+    )
     can_change = permissions.can_change_handover(user, handover)
     sides = permissions.handover_sides(user, handover)
-    for group in page.groups:
-        for task in group.tasks:
-            task.may_set_status = permissions.can_change_task_status(user, task)  # type: ignore[attr-defined]
-            task.is_overdue = _overdue(task, today)  # type: ignore[attr-defined]
+    for task in page.tasks:
+        task.is_overdue = _overdue(task, today)  # type: ignore[attr-defined]
     signable = [
         need
         for need in page.needed
@@ -164,7 +165,8 @@ def handover_detail(request: AuthenticatedRequest[Person], pk: int) -> HttpRespo
         "signable": signable,
         "people": list(handovers.handover_people(handover, outgoing)) if can_change else [],
         "statuses": HandoverTask.Status.choices,
-        "add_form": TaskAddForm(people=Person.objects.none()),
+        "group": group,
+        "status": status,
         "comment_form": CommentForm(handover=handover),
     }
     return render(request, "coordination/handover_detail.html", context)
@@ -222,13 +224,12 @@ def _submit_once(
     handover: Handover,
     form: forms.BaseForm,
     *,
-    anchor: str,
+    back: str,
     run: Callable[[dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
-    """A creating form posted from the handover page: a second submission of the same page
-    adds nothing (common.editing.once); invalid input becomes a message there."""
-    back = f"{handover.get_absolute_url()}#{anchor}"
+    """A creating form posted from the handover page or a task's: a second submission of the
+    same page adds nothing (common.editing.once); invalid input becomes a message there."""
     if repeated := previous_submission(request):
         messages.info(request, _("This was saved already: the form was sent twice."))
         return redirect(repeated.url or back)
@@ -257,7 +258,7 @@ def task_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
         request,
         handover,
         form,
-        anchor="added",
+        back=f"{handover.get_absolute_url()}?group={handovers.ADDED}#added",
         run=lambda data: handovers.handover_task_add(
             handover=handover,
             actor=request.user,
@@ -299,7 +300,11 @@ def task_update(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
             task=task, actor=request.user, version=version, **changes
         ),
         template="coordination/handover_task_form.html",
-        context={"task": task, "handover": handover},
+        context={
+            "task": task,
+            "handover": handover,
+            "comments": handover.comments.filter(task=task).select_related("author"),
+        },
         success_message=_("The task was saved."),
         success_url=task.get_absolute_url(),
     )
@@ -311,12 +316,12 @@ def comment_add(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
     if isinstance(handover, HttpResponse):
         return handover
     form = CommentForm(request.POST, handover=handover)
-    task_id = request.POST.get("task", "")
+    task = form.cleaned_data["task"] if form.is_valid() else None
     return _submit_once(
         request,
         handover,
         form,
-        anchor=f"task-{task_id}" if task_id.isdigit() else "comments",
+        back=task.get_absolute_url() if task else f"{handover.get_absolute_url()}#comments",
         run=lambda data: handovers.handover_comment_add(
             handover=handover, actor=request.user, text=data["text"], task=data["task"]
         ),

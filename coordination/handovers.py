@@ -9,7 +9,7 @@ here, beside each other, to keep coordination/services.py about members and term
 
 from __future__ import annotations
 
-from collections import defaultdict
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common import registry
 from common.audit import acting_as
+from common.dates import group_today
 from common.permissions import require
 from common.registry import HandoverEntry
 from common.versioning import bump_version, reject_unknown, save_versioned
@@ -136,11 +138,25 @@ def handover_people(handover: Handover, outgoing: ChairTerm | None) -> QuerySet[
     )
 
 
+TASKS_PER_PAGE = 50
+ADDED = "added"  # the group filter's value for the tasks added by hand (their source is "")
+
+
 @dataclass
 class TaskGroup:
+    """One source's part of the checklist: its counts, and its tasks on the page shown."""
+
     source: str
     label: StrOrPromise
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
     tasks: list[HandoverTask] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The group filter's value: the source's path, or ADDED for the tasks added by hand."""
+        return self.source or ADDED
 
 
 @dataclass
@@ -148,37 +164,99 @@ class HandoverPage:
     handover: Handover
     outgoing: ChairTerm | None
     groups: list[TaskGroup]
+    tasks: Page[HandoverTask]
     comments: list[HandoverComment]
     needed: list[NeededSignature]
     task_count: int
 
+    @property
+    def shown(self) -> list[TaskGroup]:
+        """The groups with a task on this page, in the checklist's order."""
+        return [group for group in self.groups if group.tasks]
 
-def handover_page(handover: Handover, outgoing: ChairTerm | None) -> HandoverPage:
-    """The live checklist grouped by source (in the registry's order, added tasks last), each
-    task with its owner and comments, and the signatures: four queries however many tasks."""
-    tasks = list(handover.tasks.select_related("owner__organisation"))
-    comments = list(handover.comments.select_related("author__organisation"))
-    by_task: dict[int | None, list[HandoverComment]] = defaultdict(list)
-    for comment in comments:
-        by_task[comment.task_id].append(comment)
+
+def handover_page(
+    handover: Handover,
+    outgoing: ChairTerm | None,
+    *,
+    today: date,
+    group: str = "",
+    status: str = "",
+    page: str | int | None = None,
+    everything: bool = False,
+) -> HandoverPage:
+    """The live checklist, a page of tasks at a time: every source's counts (one aggregate), the
+    tasks of one page in the registry's order of their sources (added tasks last) with their
+    owners and comments, the handover's own comments and the signatures.
+
+    A handover of a large group has thousands of tasks; the page costs the same with forty or
+    four thousand: seven queries, fifty tasks rendered. `group` (a source's path, or ADDED) and
+    `status` narrow the tasks; an unknown value narrows to nothing rather than failing.
+    `everything` puts every task on the one page (the snapshot frozen at sign-off).
+    """
     order = {path: n for n, path in enumerate(registry.handover_sources.paths())}
-    groups: dict[str, TaskGroup] = {}
-    for task in tasks:
+    open_ = Q(status=HandoverTask.Status.OPEN, gone=False)
+    counts = (
+        HandoverTask.objects.filter(handover_id=handover.pk)
+        .values("source")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=open_),
+            overdue=Count("pk", filter=open_ & Q(due_on__lt=today)),
+        )
+        .order_by()
+    )
+    groups = sorted(
+        (
+            TaskGroup(
+                row["source"],
+                source_label(row["source"]),
+                total=row["total"],
+                open=row["open"],
+                overdue=row["overdue"],
+            )
+            for row in counts
+        ),
+        key=lambda g: (g.source == "", order.get(g.source, len(order)), g.source),
+    )
+    tasks = HandoverTask.objects.filter(handover_id=handover.pk)
+    if group:
+        tasks = tasks.filter(source="" if group == ADDED else group)
+    if status:
+        tasks = tasks.filter(status=status)
+    # The checklist's order in the database, so that a page is a slice of it.
+    position = Case(
+        *(When(source=g.source, then=Value(n)) for n, g in enumerate(groups)),
+        default=Value(len(groups)),
+    )
+    shown = Paginator(
+        tasks.select_related("owner__organisation").order_by(position, "position", "pk"),
+        sys.maxsize if everything else TASKS_PER_PAGE,
+    ).get_page(page)
+    by_source = {g.source: g for g in groups}
+    for task in shown:
         task.handover = handover  # the permission predicates read it; no query per task
-        task.task_comments = by_task.get(task.pk, [])  # type: ignore[attr-defined]
-        group = groups.get(task.source)
-        if group is None:
-            group = groups[task.source] = TaskGroup(task.source, source_label(task.source))
-        group.tasks.append(task)
-    ordered = sorted(groups.values(), key=lambda g: (g.source == "", order.get(g.source, 999)))
+        task.task_comments = []  # type: ignore[attr-defined]
+        by_source[task.source].tasks.append(task)
+    on_page = {task.pk: task for task in shown}
+    comments: list[HandoverComment] = []
+    about = handover.comments.all()
+    if not everything:
+        about = about.filter(Q(task__isnull=True) | Q(task__in=list(on_page)))
+    for comment in about.select_related("author__organisation"):
+        if comment.task_id is None:
+            comments.append(comment)
+        else:
+            on_page[comment.task_id].task_comments.append(comment)  # type: ignore[attr-defined]
     signatures = list(handover.signatures.select_related("person", "organisation"))
     return HandoverPage(
         handover=handover,
         outgoing=outgoing,
-        groups=ordered,
-        comments=by_task.get(None, []),
+        groups=groups,
+        tasks=shown,
+        comments=comments,
         needed=needed_signatures(handover, outgoing, signatures),
-        task_count=len(tasks),
+        task_count=sum(g.total for g in groups),
     )
 
 
@@ -206,7 +284,9 @@ def handover_open(*, term: ChairTerm, actor: Person) -> Handover:
         raise ValidationError(_("This term's handover is open already."))
     try:
         with acting_as(actor), transaction.atomic():
-            handover = Handover.objects.create(term=term, opened_by=actor)
+            handover = Handover.objects.create(
+                term=term, opened_by=actor, refreshed_at=timezone.now()
+            )
     except IntegrityError:
         # Two people opened it at the same moment: the other request got there first.
         raise ValidationError(_("This term's handover is open already.")) from None
@@ -214,16 +294,44 @@ def handover_open(*, term: ChairTerm, actor: Person) -> Handover:
     return handover
 
 
+# How old the checklist may be when its page is shown: the sources read the whole group's open
+# work (thousands of rows in a large group), too much to run at every view of a busy page.
+REFRESH_EVERY = timedelta(minutes=1)
+
+
+@transaction.atomic
+def handover_refresh_if_stale(*, handover: Handover) -> bool:
+    """Bring the checklist up to date if it was last done more than REFRESH_EVERY ago; returns
+    whether it was.
+
+    The refresh is claimed by a conditional update of `refreshed_at`: of two pages shown at the
+    same moment, only the one whose update changed the row runs the sources; the other shows the
+    checklist as the first one leaves it (the row stays locked until the first one commits).
+    """
+    now = timezone.now()
+    claimed = (
+        Handover.objects.filter(pk=handover.pk, signed_off_at__isnull=True)
+        .filter(Q(refreshed_at__isnull=True) | Q(refreshed_at__lte=now - REFRESH_EVERY))
+        .update(refreshed_at=now)
+    )
+    if not claimed:
+        return False
+    handover.refreshed_at = now
+    handover_refresh(handover=handover)
+    return True
+
+
 @transaction.atomic
 def handover_refresh(*, handover: Handover) -> int:
     """Bring the generated tasks up to date with the live data; returns how many were written.
 
-    Run when the handover is opened and each time its page is shown, rather than by a button:
-    the checklist is then never older than the page someone reads, and nobody has to remember
-    to press anything before signing. It is cheap enough for that: each source is a fixed number
-    of queries, the tasks are read in one, and only what changed is written, in at most three
-    queries (new tasks, changed tasks, tasks gone). A page shown when nothing changed writes
-    nothing.
+    Run when the handover is opened, when its page is shown (at most once a minute:
+    handover_refresh_if_stale), and before the last signature freezes it, rather than by a
+    button: the checklist is then never more than a minute older than the page someone reads,
+    the snapshot is of the live data, and nobody has to remember to press anything before
+    signing. Each source is a fixed number of queries, the tasks are read in one, and only what
+    changed is written, in at most three queries (new tasks, changed tasks, tasks gone). A
+    refresh when nothing changed writes nothing.
 
     Steps:
     1. every registered source is run with (the incoming term, the term before it);
@@ -431,6 +539,8 @@ def handover_sign(*, handover: Handover, actor: Person, side: str) -> HandoverSi
         except IntegrityError:
             raise ValidationError(_("Someone signed this side at the same moment.")) from None
         if all(n.signature for n in needed_signatures(handover, outgoing)):
+            # What is frozen is the live data as it is now, not as the last page showed it.
+            handover_refresh(handover=handover)
             _freeze(handover, outgoing)
         else:
             bump_version(handover)
@@ -439,7 +549,7 @@ def handover_sign(*, handover: Handover, actor: Person, side: str) -> HandoverSi
 
 def _freeze(handover: Handover, outgoing: ChairTerm | None) -> None:
     """Sign-off: keep the checklist as it is now, to be read as it was whatever changes later."""
-    page = handover_page(handover, outgoing)
+    page = handover_page(handover, outgoing, today=group_today(), everything=True)
     now = timezone.now()
 
     def task_data(task: HandoverTask) -> dict[str, Any]:

@@ -458,6 +458,9 @@ class Handover(models.Model):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the checklist was last brought up to date from the live data
+    # (coordination.handovers.handover_refresh_if_stale).
+    refreshed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("handover")
@@ -523,7 +526,8 @@ class HandoverTask(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"{self.handover.get_absolute_url()}#task-{self.pk}"
+        """The task's own page, where it is worked on and commented (the checklist is paged)."""
+        return reverse("coordination:handover_task_update", args=[self.pk])
 
 
 class HandoverComment(models.Model):

@@ -62,16 +62,20 @@ def test_the_chairs_hand_over_and_sign_off(page, new_page, settings):
     assert page.get_by_role("heading", name="Contacts").is_visible()
 
     # Work on a task the outgoing chair owns: mark it done, with a note.
-    item = page.locator(f"#task-{contact.pk}")
-    item.locator("summary").click()
-    item.get_by_label("Status").select_option("done")
-    item.get_by_label("Note").fill("Introduced at the March call.")
-    item.get_by_role("button", name="Save the task").click()
+    page.locator(f"#task-{contact.pk}").get_by_role("link", name="Work on this task").click()
+    page.get_by_label("Status").select_option("done")
+    page.get_by_label("Note").fill("Introduced at the March call.")
+    page.get_by_role("button", name="Save the task").click()
     assert page.get_by_text("The task was saved.").is_visible()
     contact.refresh_from_db()
     assert (contact.status, contact.note) == ("done", "Introduced at the March call.")
+    page.get_by_label("Comment on this task").fill("She knows everyone.")
+    page.get_by_role("button", name="Add the comment").click()
+    assert page.get_by_text("She knows everyone.").is_visible()
 
     # Add a task and comment on the handover.
+    page.get_by_role("link", name="Back to the checklist").click()
+    assert page.get_by_text("She knows everyone.").is_visible()
     page.get_by_label("Task", exact=True).fill("Hand over the donor contacts")
     page.locator("#new-owner").select_option(label="Ivan Incoming (INCOM)")
     page.get_by_role("button", name="Add the task").click()

@@ -154,6 +154,35 @@ def test_refresh_updates_marks_gone_and_keeps_what_people_changed(world, source)
     assert not gone.gone  # it came back
 
 
+def test_the_page_brings_the_checklist_up_to_date_at_most_once_a_minute(client, world, source):
+    source.append(entry(1))
+    handover = world.open()
+    login(client, world.in_focal)
+    opened = Handover.objects.get().refreshed_at
+    source[:] = [entry(1, title="Thing 1, renamed")]
+    with time_machine.travel(opened + timedelta(seconds=30), tick=False):
+        assert "Thing 1, renamed" not in client.get(handover.get_absolute_url()).content.decode()
+    with time_machine.travel(opened + timedelta(seconds=61), tick=False):
+        assert "Thing 1, renamed" in client.get(handover.get_absolute_url()).content.decode()
+        assert Handover.objects.get().refreshed_at == timezone.now()
+        # Claimed by a conditional update: a second page at the same moment does not run the
+        # sources again.
+        assert not handovers.handover_refresh_if_stale(handover=handover)
+
+
+def test_the_last_signature_freezes_the_live_data_not_the_last_page_shown(world, source):
+    source.append(entry(1))
+    handover = world.open()
+    source[:] = [entry(1, title="Thing 1, as it is at sign-off")]
+    handovers.handover_sign(handover=handover, actor=world.out_focal, side="outgoing")
+    handovers.handover_sign(handover=handover, actor=world.in_focal, side="incoming")
+    handovers.handover_sign(handover=handover, actor=world.secretariat, side="secretariat")
+    handover.refresh_from_db()
+    assert handover.is_signed_off
+    titles = [t["title"] for g in handover.snapshot["groups"] for t in g["tasks"]]
+    assert "Thing 1, as it is at sign-off" in titles
+
+
 def test_only_the_secretariat_or_the_outgoing_chairs_open_the_next_terms_handover(world, source):
     for person in (world.in_focal, world.other_focal, world.observer, world.out_principal):
         with pytest.raises(PermissionDenied):
@@ -426,6 +455,63 @@ def test_the_handover_page_does_not_query_per_task(
     client.get(handover.get_absolute_url())
     with django_assert_max_num_queries(few):
         client.get(handover.get_absolute_url())
+
+
+def test_the_checklist_is_paged_with_each_parts_counts_and_filters(client, world, source):
+    source[:] = [entry(i) for i in range(60)]
+    handover = world.open()
+    first = handover.tasks.get(reference="test.thing:0")
+    first.status, first.due_on = "open", world.today - timedelta(days=1)
+    first.save()
+    handover.tasks.filter(reference="test.thing:1").update(status="done")
+    login(client, world.in_focal)
+    url = handover.get_absolute_url()
+
+    page = client.get(url)
+    text = page.content.decode()
+    # The parts' counts cover every task; the tasks are fifty to a page, in the checklist's
+    # order (the registered sources, then the tasks added by hand).
+    part = page.context["page"]
+    counts = {g.source: (g.total, g.open, g.overdue) for g in part.groups}
+    assert counts[SOURCE] == (60, 59, 1)
+    assert part.task_count == handover.tasks.count() > 60
+    assert len(part.tasks) == handovers.TASKS_PER_PAGE
+    assert "Page 1 of 2" in text
+    second = client.get(url, {"page": 2}).context["page"].tasks
+    assert {t.pk for t in part.tasks}.isdisjoint(t.pk for t in second)
+    assert len(part.tasks) + len(second) == part.task_count
+
+    # One part, one status.
+    done = client.get(url, {"group": SOURCE, "status": "done"}).context["page"].tasks
+    assert [t.reference for t in done] == ["test.thing:1"]
+    contacts = client.get(url, {"group": "coordination.handovers.contacts"}).content.decode()
+    assert "Ines In" in contacts and "Thing 5" not in contacts
+    # Each task links to its own page, where it is worked on and commented.
+    assert f'href="{first.get_absolute_url()}"' in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"page": "abc"}, {"page": "999"}, {"group": "no.such.source"}, {"status": "bogus"}],
+)
+def test_the_checklist_shows_a_page_whatever_the_filters_say(client, world, source, query):
+    handover = world.open()
+    login(client, world.in_focal)
+    assert client.get(handover.get_absolute_url(), query).status_code == 200
+
+
+def test_a_task_page_shows_its_comments_and_a_comment_goes_back_to_it(client, world, source):
+    source.append(entry(1))
+    handover = world.open()
+    task = handover.tasks.get(reference="test.thing:1")
+    login(client, world.out_focal)
+    url = reverse("coordination:handover_comment_add", args=[world.incoming.pk])
+    response = client.post(url, {"text": "Booked the room.", "task": task.pk})
+    assert response.url == task.get_absolute_url()
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert "Booked the room." in page and "Save the task" in page
+    # The checklist shows it under the task too.
+    assert "Booked the room." in client.get(handover.get_absolute_url()).content.decode()
 
 
 # --- The digest --------------------------------------------------------------------------------
