@@ -28,7 +28,7 @@ def _url_or_none(name: str, *args: object) -> str | None:
 @login_not_required
 def overview(request: HttpRequest) -> HttpResponse:
     result = selectors.overview(request.GET)
-    series = selectors.chart_series(result.revisions, result.initiatives)
+    series = selectors.chart_series(result.revisions, result.spans)
     query = request.GET.copy()
     return render(
         request,
@@ -38,7 +38,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "charts": charts.overview_charts(
                 series,
                 organisations=len(result.revisions),
-                initiatives=len(result.initiatives),
+                initiatives=len(result.spans),
             ),
             "filtered": any(value for value in query.values()),
             "query": query.urlencode(),

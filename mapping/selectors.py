@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms import Form
 from django.utils.safestring import SafeString, mark_safe
@@ -406,34 +407,47 @@ def initiative_row(initiative: Initiative) -> InitiativeRow:
     )
 
 
+INITIATIVES_PER_PAGE = 50
+
+# What the chart of initiatives under way needs of one: (start_year, end_year, status).
+Span = tuple[int | None, int | None, str]
+
+
 @dataclass(frozen=True)
 class Overview:
     """The overview for one set of filters. `form` is the bound filter form (with its errors);
     when it has errors, the filters it could read are applied and the others are not
-    (`complete` is False)."""
+    (`complete` is False). Every matching organisation is a row; the matching initiatives are
+    counted and charted in full (`spans`) and shown a page at a time (`initiative_page`)."""
 
     form: Form
     complete: bool
     revisions: list[Revision]
-    initiatives: list[Initiative]
     organisations: list[OrganisationRow]
+    spans: list[Span]
+    initiative_page: Page[Initiative]
     initiative_rows: list[InitiativeRow]
 
 
 def overview(data: QueryDict) -> Overview:
-    """The filtered overview (`data`: the page's query string): the filter form, the organisations
-    and the initiatives that match, with their rows. A constant number of queries."""
+    """The filtered overview (`data`: the page's query string, `page` the initiatives' page):
+    the filter form, the organisations and the initiatives that match, with their rows. A
+    constant number of queries, and a constant number of initiatives read as objects: however
+    many there are, the chart reads three columns of each."""
     filterset = OverviewFilter(data or None, queryset=_published_with_terms())
     revisions = list(filterset.qs)
     values: dict[str, Any] = getattr(filterset.form, "cleaned_data", {}) if data else {}
-    initiatives = list(published_initiatives(values))
+    initiatives = published_initiatives(values)
+    spans = list(initiatives.prefetch_related(None).values_list("start_year", "end_year", "status"))
+    page = Paginator(initiatives, INITIATIVES_PER_PAGE).get_page(data.get("page"))
     return Overview(
         form=filterset.form,
         complete=not filterset.form.errors,
         revisions=revisions,
-        initiatives=initiatives,
         organisations=[organisation_row(revision) for revision in revisions],
-        initiative_rows=[initiative_row(initiative) for initiative in initiatives],
+        spans=spans,
+        initiative_page=page,
+        initiative_rows=[initiative_row(initiative) for initiative in page],
     )
 
 
@@ -443,12 +457,12 @@ YEARS_CHARTED = 25
 YEARS_AHEAD = 5
 
 
-def _years_under_way(initiative: Initiative, this_year: int) -> range:
-    start, end = initiative.start_year, initiative.end_year
+def _years_under_way(span: Span, this_year: int) -> range:
+    start, end, status = span
     if start is None:
         start = end
     if end is None:
-        end = this_year if initiative.status == Initiative.Status.ONGOING else start
+        end = this_year if status == Initiative.Status.ONGOING else start
     if start is None or end is None:
         return range(0)
     return range(start, max(start, end) + 1)
@@ -463,7 +477,7 @@ def _by_term(revisions: Sequence[Revision], field_name: str) -> list[tuple[str, 
 
 
 def chart_series(
-    revisions: Iterable[Revision], initiatives: Iterable[Initiative] | None = None
+    revisions: Iterable[Revision], spans: Iterable[Span] | None = None
 ) -> dict[str, list[tuple[str, int]]]:
     """The overview's charts as (label, count) lists, in the reader's language:
 
@@ -474,15 +488,20 @@ def chart_series(
       ahead). An ongoing initiative without a last year runs until this year; one without any
       year is not counted.
 
-    `initiatives` defaults to those of the revisions (prefetched by published_revisions); the
-    overview passes those its filters kept. No query when the prefetches are there."""
+    `spans` (each initiative's first year, last year and status) default to those of the
+    revisions' initiatives (prefetched by published_revisions); the overview passes those its
+    filters kept. No query when the prefetches are there."""
     revisions = list(revisions)
-    if initiatives is None:
-        initiatives = [i for revision in revisions for i in revision.initiatives.all()]
+    if spans is None:
+        spans = [
+            (i.start_year, i.end_year, i.status)
+            for revision in revisions
+            for i in revision.initiatives.all()
+        ]
     this_year = group_today().year
     years: Counter[int] = Counter()
-    for initiative in initiatives:
-        years.update(_years_under_way(initiative, this_year))
+    for span in spans:
+        years.update(_years_under_way(span, this_year))
     by_year: list[tuple[str, int]] = []
     if years:
         last = min(max(years), this_year + YEARS_AHEAD)

@@ -384,3 +384,22 @@ def test_the_profile_page_queries_do_not_grow_with_initiatives_and_terms(
     grow(12, 2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(profile_url(organisation)).status_code == 200
+
+
+def test_the_initiatives_are_paged_but_counted_and_charted_in_full(client, published):
+    for number in range(selectors.INITIATIVES_PER_PAGE + 5):
+        initiative(published, f"Initiative {number:03}", start_year=2019, end_year=2019)
+    first = client.get(OVERVIEW)
+    result = first.context["overview"]
+    assert len(result.initiative_rows) == selectors.INITIATIVES_PER_PAGE
+    assert len(result.spans) == selectors.INITIATIVES_PER_PAGE + 5
+    text = first.content.decode()
+    assert "55 initiatives" in text and "Page 1 of 2" in text
+    # The chart of initiatives under way counts every one, not only those on the page.
+    series = selectors.chart_series(result.revisions, result.spans)
+    assert dict(series["initiatives_by_year"])["2019"] == 55
+    second = client.get(OVERVIEW, {"page": 2}).context["overview"]
+    assert [row.initiative.title for row in second.initiative_rows][-1] == "Initiative 054"
+    # A page that is not a number or not there shows the first or the last, never an error.
+    assert client.get(OVERVIEW, {"page": "x"}).status_code == 200
+    assert client.get(OVERVIEW, {"page": "99"}).context["overview"].initiative_page.number == 2
