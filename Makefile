@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint typecheck bench lock demo-logins clean help
+.PHONY: run test test-all lint typecheck bench lock demo-logins clean help
 
 help:
 	@echo "make run    - set up, migrate, load the demonstration group and start web, worker and beat"
-	@echo "make test   - run the whole test suite"
+	@echo "make test   - run the fast tier of the test suite (no page walks, no browser)"
+	@echo "make test-all - run the whole test suite, as CI does"
 	@echo "make lint   - ruff (lint and format check) and the import contracts between apps"
 	@echo "make typecheck - mypy with django-stubs"
 	@echo "make bench  - run the benchmarks"
@@ -56,7 +57,12 @@ run: $(VENV)/.base-installed
 	WEB_URL=http://127.0.0.1:$(PORT)/ PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho --procfile Procfile.embedded start --port $(PORT) 2>&1 || true
 
+# The fast tier: everything but the walks over every page of the demonstration and the browser
+# tests (a few minutes). `make test-all` runs the whole suite, as CI does (.ci/run).
 test: $(VENV)/.dev-installed
+	$(BIN)/pytest -m "not slow and not browser"
+
+test-all: $(VENV)/.dev-installed
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed

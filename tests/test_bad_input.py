@@ -494,6 +494,7 @@ NOT_OFFERED = {
 }
 
 
+@pytest.mark.slow
 def test_no_input_gives_a_server_error_or_changes_data_when_refused(tmp_path, settings):
     started = time.monotonic()
     world = build_world(tmp_path, settings)

@@ -137,6 +137,7 @@ def test_the_parser_finds_repeated_ids_and_labels_of_nothing():
     ]
 
 
+@pytest.mark.slow
 def test_no_page_repeats_an_id_or_labels_nothing(client, demo):
     """Each role sees other forms on the same pages; the secretariat opens two pages of each
     kind, the others one (the demonstration is loaded once, the slow part)."""

@@ -9,37 +9,67 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import CachedChoices
 from common.dates import group_today
+from common.forms import QuickSelect
 from coordination.models import Organisation, Person
 from workplans.models import PriorityArea, WorkItem, WorkItemQuerySet, WorkPlan
+
+# The drop-downs' choices, the same for every reader, kept in the cache until what they list
+# changes (common.choices): read and rendered from model instances they were most of the list's
+# time.
+PLANS = CachedChoices(
+    "workplans.filter.plans",
+    build=lambda: WorkPlan.objects.values_list("pk", "title"),
+    models=[WorkPlan],
+)
+AREAS = CachedChoices(
+    "workplans.filter.areas",
+    build=lambda: PriorityArea.objects.order_by("plan", "position", "pk").values_list(
+        "pk", "title"
+    ),
+    models=[PriorityArea],
+)
+ORGANISATIONS = CachedChoices(
+    "workplans.filter.organisations",
+    build=lambda: Organisation.objects.values_list("pk", "acronym"),
+    models=[Organisation],
+)
+# Only people who own something: the list stays short however many people have accounts.
+OWNERS = CachedChoices(
+    "workplans.filter.owners",
+    build=lambda: (
+        Person.objects.filter(
+            pk__in=WorkItem.objects.filter(owner__isnull=False).values("owner_id")
+        )
+        .order_by("full_name")
+        .values_list("pk", "full_name")
+    ),
+    models=[Person, WorkItem],
+)
 
 
 class WorkItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    plan = django_filters.ModelChoiceFilter(
-        label=_("Work plan"), field_name="priority_area__plan", queryset=WorkPlan.objects.all()
+    plan = django_filters.ChoiceFilter(
+        label=_("Work plan"), field_name="priority_area__plan", choices=PLANS, widget=QuickSelect
     )
-    priority_area = django_filters.ModelChoiceFilter(
-        label=_("Priority area"), queryset=PriorityArea.objects.select_related("plan")
+    priority_area = django_filters.ChoiceFilter(
+        label=_("Priority area"), choices=AREAS, widget=QuickSelect
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = django_filters.ChoiceFilter(
         label=_("Organisation (lead or contributing)"),
-        queryset=Organisation.objects.all(),
+        choices=ORGANISATIONS,
         method="for_organisation",
+        widget=QuickSelect,
     )
-    lead_organisation = django_filters.ModelChoiceFilter(
-        label=_("Lead organisation"), queryset=Organisation.objects.all()
+    lead_organisation = django_filters.ChoiceFilter(
+        label=_("Lead organisation"), choices=ORGANISATIONS, widget=QuickSelect
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=WorkItem.Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    # Only people who own something: the list stays short however many people have accounts.
-    owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"),
-        queryset=Person.objects.filter(
-            pk__in=WorkItem.objects.filter(owner__isnull=False).values("owner_id")
-        ).order_by("full_name"),
-    )
+    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=OWNERS, widget=QuickSelect)
     due = django_filters.DateFromToRangeFilter(
         label=_("Due between"),
         field_name="due_on",
@@ -50,6 +80,7 @@ class WorkItemFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        widget=QuickSelect,
         fields=[
             ("due_on", "due"),
             ("title", "title"),
@@ -78,9 +109,10 @@ class WorkItemFilter(django_filters.FilterSet):
         return queryset
 
     def for_organisation(
-        self, queryset: WorkItemQuerySet, name: str, value: Organisation | None
+        self, queryset: WorkItemQuerySet, name: str, value: str
     ) -> WorkItemQuerySet:
-        return queryset if value is None else queryset.for_organisations([value.pk])
+        # A value that is not one of the choices never gets here (the form refuses it).
+        return queryset.for_organisations([int(value)]) if value else queryset
 
     def only_overdue(
         self, queryset: WorkItemQuerySet, name: str, value: bool | None

@@ -47,7 +47,15 @@ from workplans.forms import (
     WorkPlanForm,
     work_item_form_for,
 )
-from workplans.models import Milestone, Pledge, PledgeReport, PriorityArea, WorkItem, WorkPlan
+from workplans.models import (
+    Milestone,
+    Pledge,
+    PledgeReport,
+    PriorityArea,
+    WorkItem,
+    WorkItemQuerySet,
+    WorkPlan,
+)
 
 ITEMS_PER_PAGE = 50
 
@@ -144,13 +152,27 @@ def area_edit(request: AuthenticatedRequest[Person], pk: int) -> HttpResponse:
 # --- Items ---------------------------------------------------------------------------------------
 
 
-def _filtered_items(request: AuthenticatedRequest[Person]) -> WorkItemFilter:
-    return WorkItemFilter(request.GET or None, queryset=selectors.work_items())
+def _filtered_items(
+    request: AuthenticatedRequest[Person], queryset: WorkItemQuerySet | None = None
+) -> WorkItemFilter:
+    return WorkItemFilter(
+        request.GET or None, queryset=selectors.work_items() if queryset is None else queryset
+    )
+
+
+STATUS_LABELS = dict(WorkItem.Status.choices)
 
 
 def item_list(request: AuthenticatedRequest[Person]) -> HttpResponse:
-    filterset = _filtered_items(request)
+    filterset = _filtered_items(request, selectors.item_rows())
     page = Paginator(filterset.qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    today = group_today()
+    for item in page:
+        # Worked out once here rather than by each row's template (get_status_display builds
+        # the choices' dict at each call; is_overdue reads the date in the group's zone).
+        item.overdue = item.is_overdue(today)
+        item.status_label = STATUS_LABELS[item.status]
+        item.contributors = ", ".join(o.acronym for o in item.contributing_organisations.all())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
