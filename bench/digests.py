@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 from datetime import timedelta
 from typing import Any
@@ -17,12 +18,41 @@ from django.utils import timezone
 
 from coordination.models import Organisation, Person
 from notifications import delivery, digests, services
-from notifications.models import Delivery, Preference
+from notifications.models import Delivery, Preference, all_kinds
+from workplans.models import WorkItem
 
 PEOPLE = 1_000 if os.environ.get("BENCH_SIZE", "large") == "small" else 10_000
 
 
+# The readers vary as the group's people do: their organisation, role, language, time zone and
+# choices, so that their digests are mostly distinct (a benchmark of identical digests would
+# measure a cache).
+ROLES = [
+    (Person.Role.FOCAL_POINT, 55),
+    (Person.Role.ALTERNATE, 20),
+    (Person.Role.PRINCIPAL, 10),
+    (Person.Role.OBSERVER, 10),
+    (Person.Role.SECRETARIAT, 5),
+]
+LANGUAGES = [("en", 60), ("fr", 25), ("es", 15)]
+TIME_ZONES = [
+    ("Europe/Vienna", 35),
+    ("Europe/Zurich", 20),
+    ("America/New_York", 20),
+    ("Asia/Bangkok", 10),
+    ("Africa/Nairobi", 10),
+    ("America/Panama", 5),
+]
+# Of the work items, how many get a digest reader as owner: "your items due" differs per person.
+OWNED_ITEMS = 3_000
+
+
+def pick(rng: random.Random, weighted: list[tuple[Any, int]]) -> Any:
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
 def run(organisations: list[Organisation]) -> None:
+    rng = random.Random(16)
     password = make_password("bench-password")
     with disable_auditlog():
         people = Person.objects.bulk_create(
@@ -30,10 +60,13 @@ def run(organisations: list[Organisation]) -> None:
                 Person(
                     email=f"digest{n}@bench.example",
                     full_name=f"Digest reader {n}",
-                    role=Person.Role.FOCAL_POINT,
-                    organisation=organisations[n % len(organisations)],
+                    role=(role := pick(rng, ROLES)),
+                    organisation=(
+                        None if role == Person.Role.OBSERVER else rng.choice(organisations)
+                    ),
                     password=password,
-                    time_zone="Europe/Vienna",
+                    language=pick(rng, LANGUAGES),
+                    time_zone=pick(rng, TIME_ZONES),
                 )
                 for n in range(PEOPLE)
             ),
@@ -43,8 +76,22 @@ def run(organisations: list[Organisation]) -> None:
             (EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in people),
             batch_size=2000,
         )
+        owners = [p for p in people if p.role in (Person.Role.FOCAL_POINT, Person.Role.ALTERNATE)]
+        items = list(WorkItem.objects.order_by("?").only("pk")[:OWNED_ITEMS])
+        for item in items:
+            item.owner = rng.choice(owners)
+        WorkItem.objects.bulk_update(items, ["owner"], batch_size=1000)
     now = timezone.now()
     services.ensure_preferences(now)
+    preferences = list(Preference.objects.filter(person__in=people))
+    kinds = all_kinds()
+    for preference in preferences:
+        preference.frequency = pick(
+            rng, [(Preference.Frequency.DAILY, 75), (Preference.Frequency.WEEKLY, 25)]
+        )
+        if rng.random() < 0.3:  # some turn a kind of reminder off
+            preference.kinds = [k for k in preference.kinds if k != rng.choice(kinds)]
+    Preference.objects.bulk_update(preferences, ["frequency", "kinds"], batch_size=1000)
     Preference.objects.update(next_digest_at=now - timedelta(minutes=1))
     ids = digests.due_person_ids(now)
 
@@ -69,9 +116,11 @@ def run(organisations: list[Organisation]) -> None:
                 sending += counter["queries"]
         elapsed = time.perf_counter() - started
     sent = len(mail.outbox)
+    # What differs between two readers' digests beyond their name and unsubscribe link.
+    distinct = len({m.body.split("\n", 1)[1].rsplit("\n", 2)[0] for m in mail.outbox})
     print(
         f"\nDigests: {len(ids):,} people due, {sent:,} emails handed to the email backend in {elapsed:.1f} s "
-        f"= {len(ids) / elapsed:,.0f} people per second"
+        f"= {len(ids) / elapsed:,.0f} people per second ({distinct:,} distinct digests)"
     )
     print(
         f"Queries to build and record a batch of {digests.BATCH_SIZE}: min {min(recording)}, max {max(recording)} "

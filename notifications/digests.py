@@ -16,8 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from common import registry
 from common.people import Recipient
@@ -103,14 +105,72 @@ def collect(people: Sequence[Recipient], now: datetime) -> dict[int, list[dict[s
     return by_person
 
 
-def _render(built: Built, now: datetime) -> Delivery:
+class Fragments:
+    """Each section of a batch's digests rendered once per language and time zone.
+
+    The lines of a section that concerns an organisation (its items due, its answers owed) are
+    the same objects in the digest of each of its people (common.digests.lines_for_people), so
+    a section is known by its kind and the identity of its lines: the forty people of an
+    organisation reading in English in Vienna share its sections' text and HTML, and only what
+    is theirs alone (the items they own, their handover tasks) is rendered for them. Each
+    digest is then its sections' fragments in its reader's own frame (name, links).
+    Good for one batch only: the identities are those of the batch's line objects."""
+
+    def __init__(self) -> None:
+        self.done: dict[tuple[Any, ...], dict[str, str]] = {}
+        self.lines: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def __call__(self, section: dict[str, Any], language: str, zone: str) -> dict[str, Any]:
+        key = (
+            section["kind"],
+            tuple(id(line) for line in section["lines"]),
+            section["more"],
+            language,
+            zone,
+        )
+        rendered = self.done.get(key)
+        if rendered is None:
+            with timezone.override(zone_or_utc(zone)), translation.override(language):
+                shown = {
+                    **section,
+                    "lines": [self._line(line, language, zone) for line in section["lines"]],
+                }
+                context = {"section": shown, "site_url": settings.SITE_URL}
+                rendered = self.done[key] = {
+                    "text": render_to_string(f"{SECTION_TEMPLATE}.txt", context),
+                    # Escaped by the template engine (autoescape on): safe to put in the page.
+                    "html": mark_safe(render_to_string(f"{SECTION_TEMPLATE}.html", context)),
+                }
+        return {**section, **rendered}
+
+    def _line(self, line: dict[str, Any], language: str, zone: str) -> dict[str, Any]:
+        """The line's lazy texts (dates in the reader's zone) made text once per language and
+        zone, not at each of the four places the two templates read them."""
+        key = (id(line), language, zone)
+        found = self.lines.get(key)
+        if found is None:
+            found = self.lines[key] = {
+                name: value if isinstance(value, str | int | None) else str(value)
+                for name, value in line.items()
+            }
+        return found
+
+
+SECTION_TEMPLATE = "notifications/email/_digest_section"
+
+
+def _render(built: Built, now: datetime, fragments: Fragments | None = None) -> Delivery:
     person = built.person
+    fragments = fragments or Fragments()
+    language = person.language or settings.LANGUAGE_CODE
     return build_delivery(
         kind=DIGEST,
         key=built.key,
         template="notifications/email/digest",
         context={
-            "sections": built.sections,
+            "sections": [
+                fragments(section, language, person.time_zone) for section in built.sections
+            ],
             "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
             "now": now,
         },
@@ -162,6 +222,7 @@ def record_digest_batch(
     if not people:
         return 0, []
     contents = collect(people, now)
+    fragments = Fragments()
     rows = []
     for person in people:
         if contents[person.pk]:
@@ -172,7 +233,7 @@ def record_digest_batch(
             built = Built(
                 person=person, key=f"digest:{person.pk}:{key_period}", sections=contents[person.pk]
             )
-            delivery = _render(built, now)
+            delivery = _render(built, now, fragments)
             delivery.claim = token
             rows.append(delivery)
     with transaction.atomic():

@@ -346,3 +346,51 @@ def test_overdue_is_judged_by_the_readers_own_date():
         "due Nov. 22, 2026" in bodies["vie@example.org"]
         and "overdue" not in bodies["vie@example.org"]
     )
+
+
+def test_a_section_shared_by_an_organisations_people_is_rendered_once_per_language_and_zone():
+    organisation = factories.OrganisationFactory()
+    factories.WorkItemFactory(
+        lead_organisation=organisation,
+        title="Shared brief",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    readers = [
+        factories.PersonFactory(organisation=organisation, language=language, time_zone=zone)
+        for language, zone in [
+            ("en", "Europe/Vienna"),
+            ("en", "Europe/Vienna"),
+            ("fr", "Europe/Vienna"),
+            ("en", "America/New_York"),
+        ]
+    ]
+    services.ensure_preferences(timezone.now(), people=readers)
+    Preference.objects.filter(person__in=readers).update(
+        next_digest_at=timezone.now() - timedelta(minutes=1)
+    )
+    rendered = []
+    original = digests.Fragments.__call__
+
+    def counting(self, section, language, zone):
+        before = len(self.done)
+        result = original(self, section, language, zone)
+        rendered.extend([(section["kind"], language, zone)] * (len(self.done) - before))
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(digests.Fragments, "__call__", counting)
+        digests.send_digest_batch([p.pk for p in readers])
+    assert sorted(rendered) == sorted(
+        [
+            ("work_items", "en", "Europe/Vienna"),
+            ("work_items", "fr", "Europe/Vienna"),
+            ("work_items", "en", "America/New_York"),
+        ]
+    )
+    # Each reader still has their own digest: their name, their language.
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert len(bodies) == 4
+    for reader in readers:
+        assert reader.full_name in bodies[reader.email] and "Shared brief" in bodies[reader.email]
+    assert "LES ACTIVITÉS DE VOTRE ORGANISATION" in bodies[readers[2].email]
+    assert "YOUR ORGANISATION'S WORK ITEMS" in bodies[readers[0].email]
