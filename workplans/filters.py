@@ -66,8 +66,13 @@ class WorkItemFilter(django_filters.FilterSet):
     lead_organisation = django_filters.ChoiceFilter(
         label=_("Lead organisation"), choices=ORGANISATIONS, widget=QuickSelect
     )
+    # The status is a column of the item: no join, so no repeated rows to remove (django-filter
+    # would add a DISTINCT over every column, which PostgreSQL sorts or hashes row by row).
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=WorkItem.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=WorkItem.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     owner = django_filters.ChoiceFilter(label=_("Owner"), choices=OWNERS, widget=QuickSelect)
     due = django_filters.DateFromToRangeFilter(
