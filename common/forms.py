@@ -69,7 +69,8 @@ class QuickSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        choices = list(self.choices)
+        # Through iter(): list() would ask a ModelChoiceIterator its length first (a COUNT).
+        choices = list(iter(self.choices))
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))

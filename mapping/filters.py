@@ -27,6 +27,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from common.forms import QuickSelect
 from mapping.models import Initiative, Level, Revision, Term
 
 if TYPE_CHECKING:
@@ -176,6 +177,7 @@ def _term_filter(label: StrOrPromise) -> TermFilter:
         to_field_name="code",
         empty_label=ANY,
         method="by_rule",
+        widget=QuickSelect,
     )
 
 
@@ -186,19 +188,24 @@ class OverviewFilter(django_filters.FilterSet):
 
     region = _term_filter(_("Region"))
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=[], empty_label=ANY, method="by_rule"
+        label=_("Country"), choices=[], empty_label=ANY, method="by_rule", widget=QuickSelect
     )
     form = _term_filter(_("Form of exploitation"))
     intervention = _term_filter(_("Type of intervention"))
     priority_area = _term_filter(_("Priority area"))
     level = django_filters.ChoiceFilter(
-        label=_("Level"), choices=Level.choices, empty_label=ANY, method="by_rule"
+        label=_("Level"),
+        choices=Level.choices,
+        empty_label=ANY,
+        method="by_rule",
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Initiative status"),
         choices=Initiative.Status.choices,
         empty_label=ANY,
         method="by_rule",
+        widget=QuickSelect,
     )
 
     class Meta:

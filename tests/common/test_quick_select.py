@@ -6,8 +6,11 @@ import re
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from common.forms import QuickSelect
+from coordination.models import Organisation
 
 CHOICES = [("", "---------"), (1, "UNICEF"), ("2", "Ivan & <Ines>"), (3, "Café ‘quoted’")]
 
@@ -41,3 +44,12 @@ def test_a_bound_form_field_renders_with_its_label_id_and_required():
     html = str(Form({"owner": "2"})["owner"])
     assert 'name="owner"' in html and 'id="id_owner"' in html and " required" in html
     assert '<option value="2" selected>Ivan &amp; &lt;Ines&gt;</option>' in html
+
+
+@pytest.mark.django_db
+def test_a_model_choice_is_read_in_one_query_without_counting(organisation):
+    field = forms.ModelChoiceField(queryset=Organisation.objects.all(), widget=QuickSelect)
+    with CaptureQueriesContext(connection) as queries:
+        html = field.widget.render("organisation", organisation.pk)
+    assert "UNICEF" in html
+    assert len(queries) == 1 and "COUNT" not in queries[0]["sql"]
