@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_today
+from common.links import url_with_id
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -273,7 +274,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_absolute_url(self) -> str:
-        return reverse("coordination:person_detail", kwargs={"pk": self.pk})
+        return url_with_id("coordination:person_detail", self.pk)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -418,7 +419,7 @@ class ChairTerm(models.Model):
         return f"{self.starts_on.year}–{self.ends_on.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("coordination:term_detail", kwargs={"pk": self.pk})
+        return url_with_id("coordination:term_detail", self.pk)
 
     class State(models.TextChoices):
         UPCOMING = "upcoming", _("upcoming")
@@ -527,7 +528,7 @@ class HandoverTask(models.Model):
 
     def get_absolute_url(self) -> str:
         """The task's own page, where it is worked on and commented (the checklist is paged)."""
-        return reverse("coordination:handover_task_update", args=[self.pk])
+        return url_with_id("coordination:handover_task_update", self.pk)
 
 
 class HandoverComment(models.Model):

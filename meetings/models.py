@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.links import url_with_id
 from coordination.models import TIME_ZONE_CHOICES, Organisation, Person, validate_time_zone
 
 
@@ -125,7 +126,7 @@ class Meeting(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
+        return url_with_id("meetings:meeting_detail", self.pk)
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -240,7 +241,7 @@ class Series(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:series_detail", kwargs={"pk": self.pk})
+        return url_with_id("meetings:series_detail", self.pk)
 
     def clean(self) -> None:
         check_place(self.kind, self.venue, self.online_link)

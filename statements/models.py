@@ -17,11 +17,11 @@ from datetime import datetime
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_time_zone, group_today
+from common.links import url_with_id
 from coordination.models import Organisation
 
 # A paragraph key: 12 hex characters, stable across versions.
@@ -188,7 +188,7 @@ class Statement(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("statements:statement_detail", args=[self.pk])
+        return url_with_id("statements:statement_detail", self.pk)
 
     def stage_at(self, now: datetime) -> Statement.Stage:
         """The stage at `now`, from the dates recorded: withdrawal ends everything; then

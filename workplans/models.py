@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import group_today
+from common.links import url_with_id
 from coordination.models import ChairTerm, Organisation
 
 # Days without a progress update after which an open item counts as stale.
@@ -54,7 +54,7 @@ class WorkPlan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("workplans:plan_detail", kwargs={"pk": self.pk})
+        return url_with_id("workplans:plan_detail", self.pk)
 
     def clean(self) -> None:
         if self.first_year and self.last_year and self.last_year < self.first_year:
@@ -225,7 +225,7 @@ class WorkItem(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("workplans:item_detail", kwargs={"pk": self.pk})
+        return url_with_id("workplans:item_detail", self.pk)
 
     def clean(self) -> None:
         if self.start_on and self.due_on and self.due_on < self.start_on:
@@ -394,7 +394,7 @@ class Pledge(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("workplans:pledge_detail", kwargs={"pk": self.pk})
+        return url_with_id("workplans:pledge_detail", self.pk)
 
     def clean(self) -> None:
         self.check_done_is_complete(self.status, self.percent_complete)
