@@ -130,7 +130,7 @@ def release_abandoned() -> int:
     ).update(status=Delivery.Status.RETRY, claim=None)
 
 
-def claim(ids: Iterable[int] | None = None, *, limit: int = BATCH) -> list[Delivery]:
+def claim(ids: Iterable[int] | None = None, *, limit: int | None = None) -> list[Delivery]:
     """Take the rows that are due and not being sent, for this process alone.
 
     The UPDATE's condition (still pending or waiting for a retry) is re-checked by the database
@@ -144,7 +144,9 @@ def claim(ids: Iterable[int] | None = None, *, limit: int = BATCH) -> list[Deliv
     if ids is not None:
         due = due.filter(pk__in=list(ids))
     token = uuid.uuid4()
-    candidates = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    candidates = list(
+        due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[: limit or BATCH]
+    )
     if not candidates:
         return []
     Delivery.objects.filter(
@@ -227,15 +229,15 @@ def _record_failure(delivery: Delivery, error: Exception) -> None:
 
 
 def deliver(ids: Iterable[int] | None = None) -> tuple[int, int]:
-    """Send what is due (of `ids`, if given) in batches until nothing is left to claim."""
+    """Send what is due (of `ids`, if given) in batches until nothing is left to claim. Each
+    row is claimed once: a sent one is no longer due, and a failed one is due again only after
+    its backoff, so the loop ends."""
     total_sent = total_failed = 0
     ids = list(ids) if ids is not None else None
     while batch := claim(ids):
         sent, failed = send_claimed(batch)
         total_sent += sent
         total_failed += failed
-        if ids is not None:
-            break
     return total_sent, total_failed
 
 

@@ -394,3 +394,40 @@ def test_a_section_shared_by_an_organisations_people_is_rendered_once_per_langua
         assert reader.full_name in bodies[reader.email] and "Shared brief" in bodies[reader.email]
     assert "LES ACTIVITÉS DE VOTRE ORGANISATION" in bodies[readers[2].email]
     assert "YOUR ORGANISATION'S WORK ITEMS" in bodies[readers[0].email]
+
+
+def test_a_lines_text_and_html_entries_escape_what_they_show(settings):
+    settings.SITE_URL = "https://hub.example"
+    fragments = digests.Fragments()
+    section = {
+        "kind": "work_items",
+        "title": "Items",
+        "lines": [
+            {"title": "Plan <b>&</b> act", "url": "/workplans/items/1/", "detail": "due <soon>"},
+            {"title": "No detail", "url": "/workplans/items/2/", "detail": ""},
+        ],
+        "more": 2,
+    }
+    shown = fragments(section, "en", "Europe/Vienna")
+    assert (
+        "- Plan <b>&</b> act (due <soon>)\n  https://hub.example/workplans/items/1/\n"
+        "- No detail\n  https://hub.example/workplans/items/2/\n  and 2 more\n"
+    ) in shown["text"]
+    assert (
+        '<li style="margin:0 0 6px"><a href="https://hub.example/workplans/items/1/" '
+        'style="color:#0b4f8a">Plan &lt;b&gt;&amp;&lt;/b&gt; act</a><br><span '
+        'style="font-size:13px;color:#4d5661">due &lt;soon&gt;</span></li>'
+    ) in shown["html"]
+    assert "and 2 more in the site" in shown["html"]
+    # The same section for a reader in the same language and zone is not rendered again.
+    assert fragments(section, "en", "Europe/Vienna")["html"] is shown["html"]
+
+
+def test_a_batch_larger_than_a_claim_is_sent_whole(monkeypatch):
+    """send_digest_batch sends every digest it recorded, however many claims that takes."""
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    people = TestSending().due_people(5)
+    result = digests.send_digest_batch([p.pk for p in people])
+    assert result == {"people": 5, "recorded": 5, "sent": 5, "failed": 0}
+    assert len(mail.outbox) == 5
+    assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
