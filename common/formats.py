@@ -15,14 +15,29 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+@lru_cache(maxsize=16_384)
+def _formatted(wall: date, zone: str, format_name: str, language: str | None) -> str:
+    """Django's date_format of a day, or of a wall-clock time in `zone`, in `language` (the
+    active one, which the caller passes so that it is part of the key).
+
+    Kept: a batch of digests writes the same few hundred dates (a meeting's start, an item's
+    due day) for thousands of readers in a handful of languages and zones, and date_format
+    parses its format anew at each call."""
+    if isinstance(wall, datetime):
+        wall = wall.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+    return date_format(wall, format_name)
 
 
 def date_text(value: date) -> str:
@@ -32,14 +47,20 @@ def date_text(value: date) -> str:
     """
     if isinstance(value, datetime):
         value = timezone.localdate(value)
-    return date_format(value, "DATE_FORMAT")
+    return _formatted(value, "", "DATE_FORMAT", get_language())
 
 
 def datetime_text(value: datetime, zone: zoneinfo.ZoneInfo | None = None) -> str:
     """A moment in the active language, on the clock of `zone` (the active time zone by
     default), the zone named: "15 mars 2027 14:00 (Europe/Vienna)"."""
     local = timezone.localtime(value, zone)
-    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone_name(local)})"
+    name = zone_name(local)
+    if not isinstance(local.tzinfo, zoneinfo.ZoneInfo):  # a fixed offset: not kept
+        return f"{date_format(local, 'DATETIME_FORMAT')} ({name})"
+    # The wall-clock time and the zone's name are the key: two zones' local times of the
+    # same instant are equal datetimes, and would share an entry.
+    text = _formatted(local.replace(tzinfo=None), name, "DATETIME_FORMAT", get_language())
+    return f"{text} ({name})"
 
 
 def zone_name(moment: datetime) -> str:

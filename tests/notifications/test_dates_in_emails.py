@@ -9,7 +9,9 @@ readers of the same batch read the same line in their own language and zone.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from datetime import UTC, date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import cast
 
 import pytest
@@ -223,3 +225,19 @@ def test_no_email_of_the_demonstration_writes_an_iso_date():
     spanish = " ".join(d.text for d in deliveries if d.kind == "digest" and "Estimad" in d.text)
     assert re.search(rf"\d {MONTHS_FR} \d{{4}}", french)
     assert re.search(rf"\d de {MONTHS_ES} de \d{{4}}", spanish)
+
+
+def test_kept_texts_are_those_of_their_language_zone_and_day():
+    """common.formats keeps what it formatted; the same instant reads differently on two
+    clocks and in two languages, and a fixed offset is formatted as it comes."""
+    instant = datetime(2027, 3, 15, 13, 0, tzinfo=UTC)
+    vienna = datetime_text(instant, zoneinfo.ZoneInfo("Europe/Vienna"))
+    new_york = datetime_text(instant, zoneinfo.ZoneInfo("America/New_York"))
+    assert vienna == "March 15, 2027, 2 p.m. (Europe/Vienna)"
+    assert new_york == "March 15, 2027, 9 a.m. (America/New_York)"
+    with translation.override("fr"):
+        assert "mars" in datetime_text(instant, zoneinfo.ZoneInfo("Europe/Vienna"))
+        assert date_text(instant.date()) == "15 mars 2027"
+    assert "March" in date_text(instant.date())
+    plus_one = datetime_text(instant, dt_timezone(timedelta(hours=1)))
+    assert plus_one.startswith("March 15, 2027, 2 p.m.")
