@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,11 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from common import registry
 from common.people import Recipient
@@ -139,11 +140,9 @@ class Fragments:
                     **section,
                     "lines": [self._line(line, language, zone) for line in section["lines"]],
                 }
-                context = {"section": shown, "site_url": settings.SITE_URL}
                 rendered = self.done[key] = {
-                    "text": render_to_string(f"{SECTION_TEMPLATE}.txt", context),
-                    # Escaped by the template engine (autoescape on): safe to put in the page.
-                    "html": mark_safe(render_to_string(f"{SECTION_TEMPLATE}.html", context)),
+                    "text": _section_text(shown),
+                    "html": _section_html(shown),
                 }
         return {**section, **rendered}
 
@@ -177,7 +176,35 @@ class Fragments:
         return found
 
 
-SECTION_TEMPLATE = "notifications/email/_digest_section"
+# A section as the digest's text and HTML show it: written here rather than by a template, as
+# its lines are (Fragments._line), for the thousands of sections of a run.
+def _section_text(section: dict[str, Any]) -> str:
+    more = section["more"]
+    text = "\n{}\n{}".format(
+        str(section["title"]).upper(), "".join(line["text"] for line in section["lines"])
+    )
+    if more:
+        text += "  {}\n".format(
+            ngettext("and %(counter)s more", "and %(counter)s more", more) % {"counter": more}
+        )
+    return text
+
+
+def _section_html(section: dict[str, Any]) -> SafeString:
+    more = section["more"]
+    return format_html(
+        '<h2 style="font-size:16px;color:#0b4f8a;margin:20px 0 6px">{}</h2>\n'
+        '<ul style="padding-left:18px;margin:0">\n{}</ul>\n{}',
+        section["title"],
+        mark_safe("".join(line["html"] for line in section["lines"])),  # each made by format_html
+        format_html(
+            '<p style="font-size:13px">{}</p>',
+            ngettext("and %(counter)s more in the site", "and %(counter)s more in the site", more)
+            % {"counter": more},
+        )
+        if more
+        else "",
+    )
 
 
 def _render(built: Built, now: datetime, fragments: Fragments | None = None) -> Delivery:
@@ -206,8 +233,8 @@ def _render(built: Built, now: datetime, fragments: Fragments | None = None) -> 
 def record_digest_batch(
     person_ids: list[int], now: datetime | None = None, *, period: str | None = None
 ) -> tuple[int, list[int]]:
-    """Claim the due people of a batch and record their digests. A fixed number of queries,
-    however many people are in the batch.
+    """Claim the due people of a batch and record their digests, in a number of queries that
+    does not grow with the people in the batch (only with the schedules they have: step 4).
 
     1. Claim the preferences still due, with one conditional UPDATE that writes this run's
        token (people who unsubscribed or whose time moved meanwhile are not due any more).
@@ -216,6 +243,8 @@ def record_digest_batch(
        INSERT that skips keys already recorded: a second run for the same period records nothing.
     4. Move the claimed people's next digest time on (also those with nothing to say), only
        where the claim is still ours: a preference saved meanwhile cleared it and keeps its time.
+       One UPDATE per distinct next time: as many as the batch has schedules (zone, hour,
+       day), however many people share them.
 
     `period` overrides the schedule (the send_digests command, for trying): everyone in the
     batch who takes digests gets one now, once for that period.
@@ -261,13 +290,17 @@ def record_digest_batch(
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         mine = list(Delivery.objects.filter(claim=token).values_list("pk", flat=True))
         if period is None:
-            preferences = [preference_of(p) for p in people]
-            for preference, person in zip(preferences, people, strict=True):
-                preference.next_digest_at = preference.compute_next_digest_at(now, person.time_zone)
-                preference.claim = None
-            Preference.objects.filter(claim=token).bulk_update(
-                preferences, ["next_digest_at", "claim"]
-            )
+            # One UPDATE per next time: the batch's people share a few schedules (a zone, an
+            # hour, a day), and a bulk_update of a thousand rows is a CASE of a thousand arms.
+            next_times: dict[datetime, list[int]] = defaultdict(list)
+            for person in people:
+                preference = preference_of(person)
+                next_at = preference.compute_next_digest_at(now, person.time_zone)
+                next_times[next_at].append(preference.pk)
+            for next_at, pks in next_times.items():
+                Preference.objects.filter(claim=token, pk__in=pks).update(
+                    next_digest_at=next_at, claim=None
+                )
         Delivery.objects.filter(pk__in=mine).update(claim=None)
     return len(people), mine
 
