@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from common.choices import CachedChoices
 from common.forms import QuickSelect
-from mapping.models import Initiative, Level, Revision, Term
+from coordination.models import Organisation
+from mapping.models import Initiative, Level, Profile, Revision, Term
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -219,13 +223,18 @@ class OverviewFilter(django_filters.FilterSet):
         for name, taxonomy in TERM_FILTERS.items():
             field = self.form.fields[name]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # declared above
+            # The queryset checks a value sent (one query, when there is one); the drop-down
+            # shows the same terms from the cache (OFFERED), the same for every visitor.
             field.queryset = Term.objects.filter(
                 _used_by(revisions, initiatives, taxonomy), taxonomy=taxonomy
             ).order_by("position", "label_en")
-        regions = self.form.fields["region"].queryset
+            # Lazily: an export validates the filters without showing them.
+            field.widget.choices = CallableChoiceIterator(
+                partial(_with_any, OFFERED[name], field.empty_label)
+            )
         country = self.form.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101  # declared above
-        country.choices = _countries_used(regions, initiatives)
+        country.choices = partial(_with_any, OFFERED["country"], ANY)
 
     def by_rule(self, queryset: QuerySet[Revision], name: str, value: Any) -> QuerySet[Revision]:
         return filter_revisions(queryset, {name: value})
@@ -264,3 +273,53 @@ def _codes(listed: Any) -> list[str]:
     if isinstance(listed, str):
         return [code for code in listed.split(",") if code]
     return [str(getattr(country, "code", country)) for country in listed or ()]
+
+
+# --- The choices offered, cached ------------------------------------------------------------------
+
+
+def _with_any(offered: CachedChoices, empty_label: Any) -> list[tuple[str, Any]]:
+    return [("", empty_label), *offered()]
+
+
+def published_revision_ids() -> QuerySet[Any]:
+    """The ids of the published revisions of current members' profiles: what the public mapping
+    shows (an organisation that left the group leaves it)."""
+    return Profile.objects.filter(
+        published__isnull=False, organisation__in=Organisation.objects.current()
+    ).values("published_id")
+
+
+def _terms_offered(taxonomy: str) -> Callable[[], list[tuple[str, str]]]:
+    def build() -> list[tuple[str, str]]:
+        revisions = Revision.objects.filter(pk__in=published_revision_ids()).values("pk")
+        initiatives = Initiative.objects.filter(revision__in=revisions).values("pk")
+        terms = Term.objects.filter(_used_by(revisions, initiatives, taxonomy), taxonomy=taxonomy)
+        return [(term.code, str(term)) for term in terms.order_by("position", "label_en")]
+
+    return build
+
+
+def _countries_offered() -> list[tuple[str, str]]:
+    revisions = Revision.objects.filter(pk__in=published_revision_ids()).values("pk")
+    initiatives = Initiative.objects.filter(revision__in=revisions).values("pk")
+    regions = Term.objects.filter(
+        _used_by(revisions, initiatives, Term.Taxonomy.REGION), taxonomy=Term.Taxonomy.REGION
+    )
+    return _countries_used(regions, initiatives)
+
+
+# What the overview's drop-downs offer: the terms and countries the published profiles use,
+# for every visitor the same, read once and forgotten when a profile is published (Profile),
+# a term renamed or retired (Term), an organisation joins or leaves the group (Organisation),
+# or a revision or initiative changes (their terms are set before publication).
+_CHANGES = [Profile, Term, Organisation, Revision, Initiative]
+OFFERED: dict[str, CachedChoices] = {
+    **{
+        name: CachedChoices(
+            f"mapping.overview.{name}", build=_terms_offered(taxonomy), models=_CHANGES
+        )
+        for name, taxonomy in TERM_FILTERS.items()
+    },
+    "country": CachedChoices("mapping.overview.country", build=_countries_offered, models=_CHANGES),
+}

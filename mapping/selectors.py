@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from common.dates import group_today
 from common.diff import deleted, inserted, word_diff
 from coordination.models import Organisation
-from mapping.filters import OverviewFilter, filter_initiatives, filter_revisions
+from mapping.filters import (
+    OverviewFilter,
+    filter_initiatives,
+    filter_revisions,
+    published_revision_ids,
+)
 from mapping.models import (
     MEMBER_ONLY_FIELDS,
     Initiative,
@@ -278,11 +283,7 @@ def terms_to_choose(taxonomy: str, keep: Iterable[int] = ()) -> QuerySet[Term]:
 
 
 def _current_members_published() -> QuerySet[Any]:
-    """The ids of the published revisions of current members' profiles: what the public mapping
-    shows (an organisation that left the group leaves it)."""
-    return Profile.objects.filter(
-        published__isnull=False, organisation__in=Organisation.objects.current()
-    ).values("published_id")
+    return published_revision_ids()
 
 
 def _terms_in_order(name: str) -> Prefetch[Any]:

@@ -292,7 +292,7 @@ def record_digest_batch(
         if period is None:
             # One UPDATE per next time: the batch's people share a few schedules (a zone, an
             # hour, a day), and a bulk_update of a thousand rows is a CASE of a thousand arms.
-            next_times: dict[datetime, list[int]] = defaultdict(list)
+            next_times: dict[datetime | None, list[int]] = defaultdict(list)
             for person in people:
                 preference = preference_of(person)
                 next_at = preference.compute_next_digest_at(now, person.time_zone)
