@@ -80,6 +80,8 @@ class Server:
                 "-m",
                 "gunicorn",
                 "config.wsgi:application",
+                "--config",
+                "config/gunicorn.py",
                 "--workers",
                 str(workers),
                 "--bind",
@@ -122,22 +124,30 @@ async def _one(port: int, path: str, cookie: str) -> tuple[int, bytes]:
     return status, body
 
 
+# Requests sent before the measured ones, at the same concurrency, so that the figures are of
+# workers in their steady state: each worker's first requests of a page compile its templates,
+# fill its caches and open its database connection.
+WARM_SECONDS = min(1.0, SECONDS / 4)
+
+
 async def _closed_loop(port: int, path: str, cookie: str, concurrency: int) -> Load:
     latencies: list[float] = []
     errors: dict[int, int] = {}
-    stop_at = time.perf_counter() + SECONDS
 
-    async def client() -> None:
+    async def client(stop_at: float, record: bool) -> None:
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
             status, _ = await _one(port, path, cookie)
+            if not record:
+                continue
             if status != 200:
                 errors[status] = errors.get(status, 0) + 1
             latencies.append((time.perf_counter() - started) * 1000)
 
-    await _one(port, path, cookie)  # warm the worker
+    warm_until = time.perf_counter() + WARM_SECONDS
+    await asyncio.gather(*(client(warm_until, False) for _ in range(concurrency)))
     began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
+    await asyncio.gather(*(client(began + SECONDS, True) for _ in range(concurrency)))
     elapsed = time.perf_counter() - began
     latencies.sort()
     return Load(
