@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from common import registry
+from common.choices import Cached
 from common.dates import group_today
 from common.registry import Block, Status
 from coordination.models import ChairTerm, Invitation, Organisation, Person
@@ -43,34 +45,44 @@ def group_at_a_glance() -> GroupAtAGlance:
     )
 
 
+def _every_term() -> list[ChairTerm]:
+    return list(ChairTerm.objects.order_by("-starts_on", "-pk").prefetch_related("organisations"))
+
+
+# Every chair term with its organisations, newest first: a few dozen rows at most, from which
+# every page derives who chairs today, who comes next and who hands over (three or four reads
+# of the same table on a dashboard). Forgotten when a term, its organisations or an
+# organisation changes; the dates are compared with today at each call, so the roles still move
+# at the group's midnight without anything being forgotten.
+TERMS: Cached[list[ChairTerm]] = Cached(
+    "coordination.chair_terms",
+    build=_every_term,
+    models=[ChairTerm, Organisation],
+    links=[ChairTerm.organisations.through],
+)
+
+
 def next_chair_term() -> ChairTerm | None:
     """The next recorded term, starting after today (the incoming chairs')."""
-    return (
-        ChairTerm.objects.filter(starts_on__gt=group_today())
-        .order_by("starts_on")
-        .prefetch_related("organisations")
-        .first()
-    )
+    today = group_today()
+    upcoming = [term for term in TERMS() if term.starts_on > today]
+    return min(upcoming, key=lambda term: (term.starts_on, term.pk), default=None)
 
 
 def previous_chair_term() -> ChairTerm | None:
     """The latest term that has ended (the outgoing chairs')."""
-    return (
-        ChairTerm.objects.filter(ends_on__lt=group_today())
-        .order_by("-ends_on")
-        .prefetch_related("organisations")
-        .first()
-    )
+    today = group_today()
+    return _latest_ended_before(today)
 
 
 def term_before(term: ChairTerm) -> ChairTerm | None:
     """The term that ended before `term` started: the chairs who hand over to its chairs."""
-    return (
-        ChairTerm.objects.filter(ends_on__lt=term.starts_on)
-        .order_by("-ends_on")
-        .prefetch_related("organisations")
-        .first()
-    )
+    return _latest_ended_before(term.starts_on)
+
+
+def _latest_ended_before(day: date) -> ChairTerm | None:
+    ended = [term for term in TERMS() if term.ends_on < day]
+    return max(ended, key=lambda term: (term.ends_on, -term.pk), default=None)
 
 
 def chair_terms() -> QuerySet[ChairTerm]:
@@ -81,7 +93,8 @@ def chair_terms() -> QuerySet[ChairTerm]:
 def current_chair_term() -> ChairTerm | None:
     """The term covering today in the group's calendar (GROUP_TIME_ZONE), not the viewer's: the
     chair's rights change at the group's midnight, the same moment for everyone."""
-    return ChairTerm.objects.covering(group_today()).prefetch_related("organisations").first()
+    today = group_today()
+    return next((t for t in TERMS() if t.starts_on <= today <= t.ends_on), None)
 
 
 def chair_terms_of(organisation: Organisation) -> QuerySet[ChairTerm]:

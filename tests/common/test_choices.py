@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from common.choices import CachedChoices
-from coordination.models import Organisation
+from common.choices import Cached, CachedChoices
+from coordination.models import ChairTerm, Organisation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,22 @@ def test_the_choices_are_read_once_then_from_the_cache(organisation):
     assert len(queries) == 0
 
 
-def test_a_saved_or_deleted_row_is_seen_once_its_transaction_commits(
+def test_a_change_is_seen_by_its_transaction_and_again_once_it_commits(
     organisation, django_capture_on_commit_callbacks
 ):
     choices = CachedChoices("test.commit", build=acronyms, models=[Organisation])
     choices()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         other = factories.OrganisationFactory(acronym="ILO")
-        # Not committed yet: a page reading now keeps the list it had.
+        # The transaction that made the change reads it at once.
+        assert sorted(label for _, label in choices()) == ["ILO", "UNICEF"]
+        # Another process, reading before the commit, rebuilds from the data as it was and
+        # keeps it under the new generation...
+        stale_key = "cached:test.commit:en"
+        generation = cache.get(choices.generation_key)
+        cache.set(stale_key, (generation, [(str(organisation.pk), "UNICEF")]))
         assert [label for _, label in choices()] == ["UNICEF"]
+    # ...which the commit retires.
     for callback in callbacks:
         callback()
     assert sorted(label for _, label in choices()) == ["ILO", "UNICEF"]
@@ -50,6 +57,18 @@ def test_a_saved_or_deleted_row_is_seen_once_its_transaction_commits(
     with django_capture_on_commit_callbacks(execute=True):
         other.delete()
     assert [label for _, label in choices()] == ["UNICEF"]
+
+
+def test_a_many_to_many_change_is_a_change(organisation, other_organisation):
+    term = factories.ChairTermFactory(organisations=[organisation])
+
+    def chairs() -> list[str]:
+        return sorted(o.acronym for t in ChairTerm.objects.all() for o in t.organisations.all())
+
+    kept = Cached("test.links", build=chairs, models=[], links=[ChairTerm.organisations.through])
+    assert kept() == ["UNICEF"]
+    term.organisations.add(other_organisation)
+    assert kept() == sorted(["UNICEF", other_organisation.acronym])
 
 
 def test_each_language_has_its_own_list(organisation, django_capture_on_commit_callbacks):

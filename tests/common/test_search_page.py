@@ -163,8 +163,10 @@ def test_the_page_costs_the_same_whatever_the_number_of_matches(
     _page(client, "toolkit")  # sessions, caches: the first request only
     with django_assert_max_num_queries(30) as small:
         _page(client, "toolkit")
+    limit = len(small.captured_queries)
     add(8)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    _page(client, "toolkit")  # what was cached of the organisations (the chair terms) is read anew
+    with django_assert_max_num_queries(limit):
         _page(client, "toolkit")
 
 

@@ -12,10 +12,12 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.dates import group_today
-from coordination import permissions, services, tasks
+from coordination import permissions, selectors, services, tasks
 from coordination.models import ChairTerm, Handover, HandoverSignature, HandoverTask, Person
 from meetings import permissions as meeting_permissions
 from meetings import services as meeting_services
@@ -653,3 +655,35 @@ def test_the_incoming_chairs_see_their_own_drafts_in_the_list_and_cannot_publish
     assert draft.title in client.get("/meetings/").content.decode()
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "/status/publish/" not in page
+
+
+def test_the_terms_are_read_once_and_forgotten_when_a_term_or_its_chairs_change(
+    organisation, other_organisation, django_capture_on_commit_callbacks
+):
+    today = group_today()
+    term = factories.ChairTermFactory(
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=10),
+        organisations=[organisation],
+    )
+    assert selectors.current_chair_term() == term
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.current_chair_term() == term
+        assert selectors.next_chair_term() is None
+    assert len(queries) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        term.organisations.add(other_organisation)
+    chairs = {o.pk for o in selectors.current_chair_term().organisations.all()}
+    assert chairs == {organisation.pk, other_organisation.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        upcoming = factories.ChairTermFactory(
+            starts_on=today + timedelta(days=11),
+            ends_on=today + timedelta(days=300),
+            organisations=[other_organisation],
+        )
+    assert selectors.next_chair_term() == upcoming
+    assert selectors.term_before(upcoming) == term
+    with django_capture_on_commit_callbacks(execute=True):
+        other_organisation.acronym = "RENAMED"
+        other_organisation.save()
+    assert [o.acronym for o in selectors.next_chair_term().organisations.all()] == ["RENAMED"]
