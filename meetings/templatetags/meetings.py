@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from common import reminders
 from common.reminders import ReminderState
@@ -25,24 +27,35 @@ def response_badge(response: str) -> str:
     return RESPONSE_BADGES.get(response, "badge")
 
 
-@register.inclusion_tag("meetings/_when.html", takes_context=True)
-def meeting_when(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
-    """The meeting's times at the venue, and in the viewer's zone when that differs."""
-    viewer_zone = timezone.get_current_timezone()
-    venue_start, venue_end = meeting.local_starts_at, meeting.local_ends_at
+@register.simple_tag
+def meeting_when(meeting: Meeting) -> SafeString:
+    """The meeting's times at the venue (in the venue's zone, whatever the viewer's), and in the
+    viewer's zone when that differs.
+
+    Written here rather than by a template: the meeting list shows it on each of its rows, and
+    an inclusion tag per row was most of the list's time. tests/meetings/test_views.py checks
+    it against the template it replaced."""
+    start, end = meeting.local_starts_at, meeting.local_ends_at
+    venue = format_html(
+        '<span class="when-venue"><time datetime="{}">{}</time>–<time datetime="{}">{}</time>'
+        ' <span class="muted">({}{})</span></span>',
+        start.isoformat(),
+        date_format(start, "D j M Y, H:i"),
+        end.isoformat(),
+        date_format(end, "H:i" if start.date() == end.date() else "D j M Y, H:i"),
+        f"{gettext('local time')}, " if meeting.venue else "",
+        meeting.time_zone,
+    )
     own_start, own_end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    return {
-        "meeting": meeting,
-        "venue_start": venue_start,
-        "venue_end": venue_end,
-        "same_day": venue_start.date() == venue_end.date(),
-        # The viewer's own time only when it differs from the venue's.
-        "show_own": venue_start.utcoffset() != own_start.utcoffset(),
-        "own_start": own_start,
-        "own_end": own_end,
-        "own_same_day": own_start.date() == own_end.date(),
-        "viewer_zone": str(viewer_zone),
-    }
+    if start.utcoffset() == own_start.utcoffset():
+        return venue
+    return format_html(
+        '{}<br><span class="small">{}–{} ({})</span>',
+        venue,
+        gettext("%(start)s your time") % {"start": date_format(own_start, "D j M, H:i")},
+        date_format(own_end, "H:i" if own_start.date() == own_end.date() else "D j M, H:i"),
+        timezone.get_current_timezone(),
+    )
 
 
 @register.simple_tag

@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from pytest_django.asserts import assertTemplateUsed
 
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Decision, Document, Invitation, Meeting, Minutes
+from meetings.templatetags.meetings import meeting_when
 from statements import services as statement_services
 from tests import factories
 
@@ -557,3 +559,41 @@ def test_the_statement_page_names_the_meetings_whose_agenda_has_it(
     meeting.status = Meeting.Status.DRAFT
     meeting.save()
     assert "On the agenda of" not in client.get(statement.get_absolute_url()).content.decode()
+
+
+# The template meeting_when replaced (meetings/templates/meetings/_when.html, rendered by an
+# inclusion tag): the tag must write what it wrote.
+WHEN_TEMPLATE = '{% load i18n tz %}{# Times at the venue are shown in the venue\'s zone whatever the viewer\'s; |timezone stops the date filter converting them again. #}{% with start=meeting.starts_at|timezone:meeting.time_zone end=meeting.ends_at|timezone:meeting.time_zone %}<span class="when-venue"><time datetime="{{ start.isoformat }}">{{ start|date:"D j M Y, H:i" }}</time>–<time datetime="{{ end.isoformat }}">{% if same_day %}{{ end|date:"H:i" }}{% else %}{{ end|date:"D j M Y, H:i" }}{% endif %}</time> <span class="muted">({% if meeting.venue %}{% translate "local time" %}, {% endif %}{{ meeting.time_zone }})</span></span>{% endwith %}{% if show_own %}<br><span class="small">{% blocktranslate with start=own_start|date:"D j M, H:i" %}{{ start }} your time{% endblocktranslate %}{% if own_same_day %}–{{ own_end|date:"H:i" }}{% else %}–{{ own_end|date:"D j M, H:i" }}{% endif %} ({{ viewer_zone }})</span>{% endif %}'
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("viewer_zone", ["Europe/Vienna", "America/New_York"])
+@pytest.mark.parametrize("hours", [2, 30])
+@pytest.mark.parametrize("venue", ["", "Vienna International Centre"])
+def test_the_meeting_time_is_written_as_the_template_wrote_it(language, viewer_zone, hours, venue):
+    starts = datetime(2026, 3, 26, 13, 0, tzinfo=UTC)
+    meeting = Meeting(
+        title="Working Group",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        time_zone="Europe/Vienna",
+        venue=venue,
+    )
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(viewer_zone)):
+        own_start = timezone.localtime(meeting.starts_at)
+        own_end = timezone.localtime(meeting.ends_at)
+        venue_start, venue_end = meeting.local_starts_at, meeting.local_ends_at
+        old = Template(WHEN_TEMPLATE).render(
+            Context(
+                {
+                    "meeting": meeting,
+                    "same_day": venue_start.date() == venue_end.date(),
+                    "show_own": venue_start.utcoffset() != own_start.utcoffset(),
+                    "own_start": own_start,
+                    "own_end": own_end,
+                    "own_same_day": own_start.date() == own_end.date(),
+                    "viewer_zone": viewer_zone,
+                }
+            )
+        )
+        assert str(meeting_when(meeting)) == old
