@@ -220,10 +220,14 @@ def handover_page(
         key=lambda g: (g.source == "", order.get(g.source, len(order)), g.source),
     )
     tasks = HandoverTask.objects.filter(handover_id=handover.pk)
+    # Values from the address: one that no part or status has matches nothing, and is never
+    # sent to the database (PostgreSQL refuses a NUL in a string: a server error).
     if group:
-        tasks = tasks.filter(source="" if group == ADDED else group)
+        known = group == ADDED or any(g.source == group for g in groups)
+        tasks = tasks.filter(source="" if group == ADDED else group) if known else tasks.none()
     if status:
-        tasks = tasks.filter(status=status)
+        known = status in HandoverTask.Status.values
+        tasks = tasks.filter(status=status) if known else tasks.none()
     # The checklist's order in the database, so that a page is a slice of it.
     position = Case(
         *(When(source=g.source, then=Value(n)) for n, g in enumerate(groups)),

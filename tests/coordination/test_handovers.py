@@ -492,7 +492,13 @@ def test_the_checklist_is_paged_with_each_parts_counts_and_filters(client, world
 
 @pytest.mark.parametrize(
     "query",
-    [{"page": "abc"}, {"page": "999"}, {"group": "no.such.source"}, {"status": "bogus"}],
+    [
+        {"page": "abc"},
+        {"page": "999"},
+        {"group": "no.such.source"},
+        {"status": "bogus"},
+        {"group": "contacts\x00\u202e", "status": "open\x00"},
+    ],
 )
 def test_the_checklist_shows_a_page_whatever_the_filters_say(client, world, source, query):
     handover = world.open()
