@@ -24,18 +24,23 @@ def join_names(values: Iterable[object], separator: str = ", ") -> str:
 
 # The choices of each field as a dict, built once per process: Django's get_FOO_display builds
 # it again at each call, a visible part of a page that shows a label on each of its rows.
-_CHOICES: dict[tuple[type[Model], str], dict[Any, Any]] = {}
+_CHOICES: dict[tuple[str, str], dict[Any, Any]] = {}
 
 
 @register.filter
 def label(instance: Model, field_name: str) -> Any:
     """`{{ item|label:"status" }}`: what `item.get_status_display` gives (the value itself when
     it is not one of the choices), in the reader's language."""
-    key = (type(instance), field_name)
+    meta = getattr(instance, "_meta", None)
+    if meta is None:  # not a model (an anonymous user): as Django would, or nothing
+        display = getattr(instance, f"get_{field_name}_display", None)
+        return display() if callable(display) else getattr(instance, field_name, "")
+    # Keyed by the model, not type(instance): request.user is a lazy object wrapping a person.
+    key = (meta.label, field_name)
     choices = _CHOICES.get(key)
     if choices is None:
-        field = instance._meta.get_field(field_name)
-        choices = _CHOICES[key] = dict(field.flatchoices)  # type: ignore[union-attr]
+        field = meta.get_field(field_name)
+        choices = _CHOICES[key] = dict(field.flatchoices)
     value = getattr(instance, field_name)
     return choices.get(value, value)
 

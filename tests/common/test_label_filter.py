@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 from common.templatetags.hub import label
 from tests import factories
@@ -32,3 +34,10 @@ def test_it_follows_the_readers_language():
         french = template.render(Context({"item": item}))
         assert french == item.get_status_display()
     assert english == "At risk" and french != english
+
+
+def test_a_lazy_person_and_what_is_not_a_model():
+    person = factories.PersonFactory(role="principal")
+    lazy = SimpleLazyObject(lambda: person)
+    assert str(label(lazy, "role")) == person.get_role_display()
+    assert label(AnonymousUser(), "role") == ""
