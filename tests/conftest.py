@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests import factories
+from tests.notifications import smtp
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -134,3 +135,16 @@ def broker_unreachable():
         app._pool.force_close_all()
     app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd, tests/notifications/smtp.py) taking the emails sent."""
+    recorder = smtp.Recorder()
+    server = smtp.start(recorder)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield recorder
+    server.stop()

@@ -24,7 +24,7 @@ from meetings import services as meeting_services
 from meetings.models import Decision, Meeting
 from notifications.models import Delivery, Event, Notification
 from tests import factories
-from tests.notifications import smtp
+from tests.notifications.smtp import received, subject
 from tests.test_headers import header_problems, inline_problems
 
 pytestmark = pytest.mark.django_db
@@ -519,29 +519,6 @@ def test_the_dashboard_shows_who_chairs_and_the_chairs_their_handover(
 
 
 # --- Emails, each once -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def smtp_server(settings):
-    recorder = smtp.Recorder()
-    server = smtp.start(recorder)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield recorder
-    server.stop()
-
-
-def received(recorder, words: str) -> list[str]:
-    time.sleep(0.3)  # the server thread files what it took
-    with recorder.lock:
-        return sorted(m["To"] for m in recorder.messages if words in subject(m))
-
-
-def subject(message) -> str:
-    """The subject as read (a long one is folded over lines in the message)."""
-    return " ".join(str(message["Subject"]).split())
 
 
 @pytest.mark.django_db(transaction=True)

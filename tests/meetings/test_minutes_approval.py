@@ -19,7 +19,7 @@ from meetings import dashboard, digest, selectors, services
 from meetings.models import Attendance, Meeting, Minutes, MinutesAnswer
 from notifications.models import Delivery, Event, Notification
 from tests import factories
-from tests.meetings.conftest import received
+from tests.notifications.smtp import received
 
 pytestmark = pytest.mark.django_db
 

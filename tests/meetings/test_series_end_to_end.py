@@ -17,7 +17,7 @@ from meetings import series, services
 from meetings.models import Meeting, Series
 from tests import factories
 from tests.conftest import redis_available, redis_url, require
-from tests.meetings.conftest import received
+from tests.notifications.smtp import received
 from tests.notifications.test_worker import start_workers, stop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]

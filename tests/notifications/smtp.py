@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
@@ -40,3 +41,15 @@ def start(recorder: Recorder) -> Controller:
     controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller
+
+
+def subject(message) -> str:
+    """The subject as read (a long one is folded over lines in the message)."""
+    return " ".join(str(message["Subject"]).split())
+
+
+def received(recorder: Recorder, words: str) -> list[str]:
+    """Who received a message whose subject has `words`, in order of address."""
+    time.sleep(0.3)  # the server thread files what it took
+    with recorder.lock:
+        return sorted(m["To"] for m in recorder.messages if words in subject(m))
