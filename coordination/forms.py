@@ -94,38 +94,33 @@ class TermForm(VersionedModelForm):
         return exclusions
 
 
-class PersonForm(VersionedModelForm):
+class _PersonZoneForm(VersionedModelForm):
+    """A person's form whose time zone offers their organisation's zone first."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.instance.organisation
+        offer_time_zones(
+            self,
+            first=organisation.time_zone if organisation is not None else None,
+            keep=self.instance.time_zone,
+        )
+
+
+class PersonForm(_PersonZoneForm):
     """The secretariat's view of a person."""
 
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS_FOR_SECRETARIAT)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        organisation = self.instance.organisation
-        offer_time_zones(
-            self,
-            first=organisation.time_zone if organisation is not None else None,
-            keep=self.instance.time_zone,
-        )
 
-
-class ProfileForm(VersionedModelForm):
+class ProfileForm(_PersonZoneForm):
     """What a person changes about themselves."""
 
     class Meta:
         model = Person
         fields = list(PROFILE_FIELDS)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        organisation = self.instance.organisation
-        offer_time_zones(
-            self,
-            first=organisation.time_zone if organisation is not None else None,
-            keep=self.instance.time_zone,
-        )
 
 
 class InvitationForm(forms.ModelForm):
